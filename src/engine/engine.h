@@ -1,0 +1,74 @@
+// The embedded engine: the one entry point the CLI, tests and (later) servers use. An Engine owns the
+// catalogs and a session (current catalog/schema, settings). execute() runs one SQL statement from
+// text to a materialized result. Not thread-safe for concurrent execute() calls on one Engine; cancel()
+// and progress() may be called from another thread while a statement runs.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "types/type.h"
+#include "vector/column.h"
+
+namespace fedq {
+
+struct QueryStats {
+    double elapsed_seconds = 0;
+    uint64_t rows = 0;
+    uint64_t bytes_scanned = 0;
+};
+
+struct QueryResult {
+    std::vector<std::string> column_names;
+    std::vector<Type> column_types;
+    std::vector<Batch> batches;
+    uint64_t row_count = 0;
+    bool has_rows = true;      // false for USE, SET, ...: then `message` says what happened
+    std::string message;
+    QueryStats stats;
+};
+
+struct Progress {
+    bool running = false;
+    double elapsed_seconds = 0;
+    uint64_t rows_read = 0;
+    uint64_t bytes_read = 0;
+    uint64_t splits_done = 0;
+    uint64_t splits_total = 0;
+};
+
+struct EngineOptions {
+    std::string home;  // $FEDQ_HOME (metastore etc.); empty = ~/.fedq
+};
+
+class EngineImpl;
+
+class Engine {
+public:
+    explicit Engine(EngineOptions options = {});
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    // Runs one statement. Throws fedq::Error on any failure (position relative to `sql`).
+    QueryResult execute(std::string_view sql);
+    // Runs every ';'-separated statement in order, stopping at the first error (rethrown).
+    std::vector<QueryResult> execute_script(std::string_view sql);
+
+    void cancel();
+    Progress progress() const;
+
+    // Session settings (SET name = value); values as text.
+    void set_setting(const std::string& name, const std::string& value);
+    std::string setting(const std::string& name) const;
+
+private:
+    std::unique_ptr<EngineImpl> impl_;
+};
+
+}  // namespace fedq
