@@ -1,2 +1,119 @@
-// Placeholder until the CLI lands.
-int main() { return 0; }
+// fedq command line: the interactive shell, `-c "SQL"`, `-f file.sql`, or statements piped on stdin.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/output_format.h"
+#include "cli/session.h"
+#include "cli/shell.h"
+#include "common/error.h"
+
+namespace {
+
+constexpr const char* kVersion = "fedq 0.1.0";
+
+std::string default_home() {
+    if (const char* env = std::getenv("FEDQ_HOME"); env && *env) return env;
+    if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.fedq";
+    return ".fedq";
+}
+
+bool read_file(const std::string& path, std::string& text) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) return false;
+    std::stringstream buffer;
+    buffer << file.rdbuf();
+    text = buffer.str();
+    return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"fedq: federated SQL query engine", "fedq"};
+    std::string command, file, format_name = "table", output, home;
+    bool echo = false, ascii = false;
+    std::optional<size_t> max_rows;
+    size_t max_width = 40;
+    auto* command_option = app.add_option("-c,--command", command, "Run SQL (';'-separated statements) and exit");
+    auto* file_option = app.add_option("-f,--file", file, "Run the statements in FILE and exit");
+    command_option->excludes(file_option);
+    app.add_option("--format", format_name, "Output format: table, csv, tsv, json, ndjson, markdown")
+        ->check(CLI::IsMember({"table", "csv", "tsv", "json", "ndjson", "markdown"}, CLI::ignore_case));
+    app.add_option("-o,--output", output, "Write results to FILE instead of stdout");
+    app.add_option("--home", home, "Data directory (FEDQ_HOME; default ~/.fedq)");
+    app.add_flag("--echo", echo, "Print each statement before running it");
+    app.add_option("--max-rows", max_rows, "Table format: show at most N rows (default 1000 in the shell, 0 = all)");
+    app.add_option("--max-width", max_width, "Table format: truncate values wider than N characters (0 = never)");
+    app.add_flag("--ascii", ascii, "Table format: ASCII borders instead of box-drawing characters");
+    app.set_version_flag("--version", kVersion);
+    CLI11_PARSE(app, argc, argv);
+
+    std::string home_dir = home.empty() ? default_home() : home;
+    if (!home.empty()) setenv("FEDQ_HOME", home.c_str(), 1);
+
+    std::ofstream output_file;
+    if (!output.empty()) {
+        output_file.open(output, std::ios::binary | std::ios::trunc);
+        if (!output_file) {
+            std::cerr << "fedq: cannot open output file " << output << std::endl;
+            return 1;
+        }
+    }
+    std::ostream& out = output.empty() ? std::cout : output_file;
+
+    bool interactive = command_option->count() == 0 && file_option->count() == 0 && isatty(STDIN_FILENO);
+    fedq::SessionOptions options;
+    options.format.format = fedq::parse_output_format(format_name).value_or(fedq::OutputFormat::kTable);
+    options.format.max_rows = max_rows.value_or(interactive ? 1000 : 0);
+    options.format.max_width = max_width;
+    options.format.unicode = !ascii;
+    options.echo = echo;
+    options.interactive = interactive;
+    options.show_progress = isatty(STDERR_FILENO);
+
+    std::unique_ptr<fedq::Engine> engine;
+    try {
+        fedq::EngineOptions engine_options;
+        engine_options.home = home;
+        engine = std::make_unique<fedq::Engine>(engine_options);
+    } catch (const fedq::Error& error) {
+        std::cerr << error.format() << std::endl;
+        return 1;
+    } catch (const std::exception& exception) {
+        std::cerr << "fedq: cannot start the engine: " << exception.what() << std::endl;
+        return 1;
+    }
+    fedq::Session session(*engine, out, options);
+
+    if (interactive) {
+        std::error_code ignored;
+        std::filesystem::create_directories(home_dir, ignored);
+        fedq::ShellOptions shell_options;
+        shell_options.history_path = home_dir + "/history";
+        return fedq::run_shell(session, shell_options);
+    }
+    std::string script, source;
+    if (command_option->count()) {
+        script = command;
+    } else if (file_option->count()) {
+        if (!read_file(file, script)) {
+            std::cerr << "fedq: cannot read " << file << std::endl;
+            return 1;
+        }
+        source = file;
+    } else {
+        std::stringstream buffer;
+        buffer << std::cin.rdbuf();
+        script = buffer.str();
+    }
+    bool ok = session.run_script(script, source, true);
+    out.flush();
+    return ok ? 0 : 1;
+}

@@ -124,5 +124,6 @@ void register_regexp_functions(FunctionRegistry& registry);
 void register_json_functions(FunctionRegistry& registry);
 void register_array_functions(FunctionRegistry& registry);
 void register_aggregate_functions(FunctionRegistry& registry);
+void register_internal_aggregates(FunctionRegistry& registry);
 
 }  // namespace fedq

@@ -19,6 +19,7 @@ const FunctionRegistry& FunctionRegistry::instance() {
         register_json_functions(r);
         register_array_functions(r);
         register_aggregate_functions(r);
+        register_internal_aggregates(r);
         return r;
     }();
     return registry;
@@ -99,7 +100,7 @@ std::vector<FunctionRegistry::Entry> FunctionRegistry::list() const {
     for (const auto& [n, _] : scalars_) {
         if (n[0] != '$') out.push_back({n, "scalar", describe(n)});
     }
-    for (const auto& [n, _] : aggregates_) out.push_back({n, "aggregate", describe(n)});
+    for (const auto& [n, _] : aggregates_) if (n[0] != '$') out.push_back({n, "aggregate", describe(n)});
     static const char* kWindow[] = {"row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile",
                                     "lag", "lead", "first_value", "last_value", "nth_value"};
     for (const char* w : kWindow) out.push_back({w, "window", ""});

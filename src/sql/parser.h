@@ -15,7 +15,8 @@ std::vector<ast::StatementPtr> parse_sql(std::string_view sql);
 // Splits a script into statement texts at top-level ';' (respecting quotes and comments), without
 // parsing. Used by the shell to know when input is complete.
 std::vector<std::string> split_statements(std::string_view sql);
-// True when `sql` ends inside a string, quoted identifier or block comment, or has no final ';'.
+// False when `sql` ends inside a string, quoted identifier or block comment, or has text after its last
+// ';' (or no ';' at all); true otherwise (including blank input: there is nothing to wait for).
 bool is_statement_complete(std::string_view sql);
 
 }  // namespace fedq

@@ -24,13 +24,12 @@ ColumnPtr Column::constant(const Value& value, size_t rows) {
     auto column = std::make_shared<Column>(value.type());
     column->reserve(rows);
     if (value.is_null()) {
-        column->resize(rows);
-        if (column->type().fixed_width()) std::memset(column->data_.data(), 0, column->data_.size());
-        column->validity_.resize_fill(rows, 0);
-        if (column->type().id() == TypeId::kRow) {
-            for (auto& child : column->children_) {
-                for (size_t i = 0; i < rows; ++i) child.append_null();
-            }
+        if (column->type().fixed_width()) {
+            column->resize(rows);
+            std::memset(column->data_.data(), 0, column->data_.size());
+            column->validity_.resize_fill(rows, 0);
+        } else {
+            for (size_t i = 0; i < rows; ++i) column->append_null();
         }
         return column;
     }

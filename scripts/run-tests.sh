@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Configures and builds fedq (Release, ccache) into build/, runs every test with ctest and prints one
+# combined summary. Exits non-zero if the build or any test fails.
+#   scripts/run-tests.sh [extra ctest arguments, e.g. -R sqllogictest]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build}
+JOBS=${JOBS:-2}
+
+log=$(mktemp "${TMPDIR:-/tmp}/fedq-tests.XXXXXX")
+trap 'rm -f "$log"' EXIT
+
+echo "== configure ($BUILD_DIR)"
+generator=()
+[ -f "$BUILD_DIR/CMakeCache.txt" ] || generator=(-G Ninja)  # keep whatever generator an existing build uses
+if ! cmake -S . -B "$BUILD_DIR" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release >"$log" 2>&1; then
+    cat "$log"
+    echo "run-tests: configure FAILED"
+    exit 1
+fi
+
+echo "== build"
+if ! cmake --build "$BUILD_DIR" -j "$JOBS"; then
+    echo "run-tests: build FAILED"
+    exit 1
+fi
+
+echo "== test"
+ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+echo
+echo "== summary"
+# ctest's own line: "NN% tests passed, N tests failed out of M"
+grep -E "tests passed|tests failed" "$log" | tail -1
+# Per-suite lines printed by the sqllogictest runner ("N passed, M failed") and the CLI script.
+grep -E "^(cli_test: )?[0-9]+ passed, [0-9]+ failed$" "$log" | sed 's/^/  /'
+grep -E "^\s*[0-9]+/[0-9]+ Test +#[0-9]+: " "$log" | grep -v " Passed " | sed 's/^/  /'
+if [ "$status" -ne 0 ]; then
+    echo "run-tests: FAILED"
+    exit "$status"
+fi
+echo "run-tests: all tests passed"

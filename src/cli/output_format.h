@@ -1,0 +1,48 @@
+// Result formatting for the CLI: renders a materialized QueryResult as an aligned table, CSV (RFC 4180),
+// TSV, JSON (one array of objects), NDJSON (one object per line) or a Markdown pipe table.
+//
+// Values print by Value::to_string rules. The text formats (csv, tsv, markdown, table) format the common
+// fixed-width and string types straight from the column buffers; nested and rare types fall back to
+// Column::value_at. Output is accumulated in a string and flushed to the stream in large chunks.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "engine/engine.h"
+
+namespace fedq {
+
+enum class OutputFormat { kTable, kCsv, kTsv, kJson, kNdjson, kMarkdown };
+
+std::optional<OutputFormat> parse_output_format(std::string_view name);
+std::string_view output_format_name(OutputFormat format);
+
+struct FormatOptions {
+    OutputFormat format = OutputFormat::kTable;
+    size_t max_rows = 0;        // table and markdown: rows shown at most (0 = unlimited)
+    size_t max_width = 40;      // table: a longer value is truncated with "…" (0 = unlimited)
+    bool unicode = true;        // table: box-drawing characters (else +-| ASCII)
+    bool footer = true;         // table: "(N rows)" line under the table
+};
+
+// Writes `result` in the requested format. For a result without rows (SET, USE, ...) writes its message
+// (table/markdown only; the machine formats write nothing).
+void write_result(const QueryResult& result, const FormatOptions& options, std::ostream& out);
+
+// Text of one cell as Value::to_string prints it ("NULL" for NULL).
+std::string cell_text(const Column& column, size_t row);
+// Appends the cell's text to `out` (NULL appends `null_text`). Fast path for common types.
+void append_cell_text(const Column& column, size_t row, std::string& out, std::string_view null_text = "NULL");
+// Appends the cell as a JSON value (numbers unquoted, DECIMAL as number text, NULL as null, nested as JSON).
+void append_cell_json(const Column& column, size_t row, std::string& out);
+
+// "12.3 MB" style byte counts (1000-based, like the stats line).
+std::string format_bytes(uint64_t bytes);
+// "(3 rows, 0.012 s, 1.2 MB scanned)": the shell's statistics line.
+std::string format_stats_line(uint64_t rows, const QueryStats& stats, bool with_timing);
+
+}  // namespace fedq

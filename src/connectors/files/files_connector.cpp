@@ -1,0 +1,381 @@
+#include "connectors/files/files_connector.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "common/error.h"
+#include "connectors/files/domain_filter.h"
+#include "connectors/files/file_scan_options.h"
+#include "formats/csv_reader.h"
+#include "formats/json_reader.h"
+#include "io/file_system.h"
+#include "io/input_stream.h"
+
+namespace fedq {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::string format_bytes(double bytes) {
+    if (bytes < 1024) return fmt::format("{} bytes", static_cast<uint64_t>(bytes));
+    if (bytes < 1024.0 * 1024) return fmt::format("{:.0f} KB", bytes / 1024);
+    if (bytes < 1024.0 * 1024 * 1024) return fmt::format("{:.0f} MB", bytes / (1024.0 * 1024));
+    return fmt::format("{:.1f} GB", bytes / (1024.0 * 1024 * 1024));
+}
+
+std::string base_name(const std::string& path) {
+    size_t slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// Everything a scan needs, decoded from TableHandle::properties.
+struct ScanTable {
+    FileFormat format = FileFormat::kCsv;
+    Compression compression = Compression::kAuto;
+    std::vector<FileInfo> files;
+    std::vector<std::string> names;
+    std::vector<Type> types;
+    CsvDialect dialect;
+    bool multiline = false;
+    JsonFormat json_format = JsonFormat::kNewlineDelimited;
+    bool ignore_errors = false;
+
+    static ScanTable from(const TableHandle& handle) {
+        const json& p = handle.properties;
+        if (!p.is_object() || !p.contains("files")) {
+            raise(ErrorCode::kInternal, "files connector: table handle '{}' has no file list", handle.table);
+        }
+        ScanTable t;
+        t.format = p.at("format").get<std::string>() == "json" ? FileFormat::kJson : FileFormat::kCsv;
+        t.compression = parse_compression(p.at("compression").get<std::string>());
+        for (const auto& f : p.at("files")) t.files.push_back({f.at("path").get<std::string>(), f.at("size").get<uint64_t>()});
+        for (const auto& c : p.at("columns")) {
+            t.names.push_back(c.at("name").get<std::string>());
+            t.types.push_back(type_from_json(c.at("type")));
+        }
+        if (t.format == FileFormat::kCsv) {
+            t.dialect = csv_dialect_from_json(p.at("csv"));
+            t.multiline = p.at("csv").value("multiline", false);
+            t.ignore_errors = t.dialect.ignore_errors;
+        } else {
+            t.json_format = parse_json_format(p.at("json").at("format").get<std::string>());
+            t.ignore_errors = p.at("json").value("ignore_errors", false);
+        }
+        return t;
+    }
+
+    // Column index by name: exact match first, then case-insensitive.
+    std::optional<size_t> find(const std::string& name) const {
+        for (size_t i = 0; i < names.size(); ++i) {
+            if (names[i] == name) return i;
+        }
+        auto lower = [](std::string s) {
+            for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            return s;
+        };
+        std::string wanted = lower(name);
+        for (size_t i = 0; i < names.size(); ++i) {
+            if (lower(names[i]) == wanted) return i;
+        }
+        return std::nullopt;
+    }
+
+    bool splittable(const FileInfo& file) const {
+        if (resolve_compression(compression, file.path) != Compression::kNone) return false;
+        if (format == FileFormat::kCsv) return !multiline;
+        return json_format == JsonFormat::kNewlineDelimited;
+    }
+};
+
+// Newlines before `offset` in a file (only called to report an error's physical line).
+uint64_t count_newlines_before(const std::string& path, uint64_t offset) {
+    auto file = get_file_system(path).open(path);
+    std::vector<char> block(1 << 20);
+    uint64_t count = 0, position = 0;
+    while (position < offset) {
+        size_t want = static_cast<size_t>(std::min<uint64_t>(block.size(), offset - position));
+        size_t n = file->read_at(position, want, block.data());
+        if (n == 0) break;
+        count += static_cast<uint64_t>(std::count(block.data(), block.data() + n, '\n'));
+        position += n;
+    }
+    return count;
+}
+
+// Wraps a format reader: evaluates the constraint, projects, applies the split's limit and re-chunks the
+// result into batches of exactly batch_rows rows (the last one may be shorter).
+class FileScanReader final : public BatchReader {
+public:
+    using NextFn = std::function<bool(Batch&)>;
+    using BytesFn = std::function<uint64_t()>;
+
+    FileScanReader(NextFn next, BytesFn bytes, std::vector<std::pair<size_t, DomainFilter>> filters,
+                   std::vector<size_t> output_columns, size_t batch_rows, std::optional<uint64_t> limit,
+                   ReadContext& context)
+        : next_(std::move(next)), bytes_(std::move(bytes)), filters_(std::move(filters)),
+          output_columns_(std::move(output_columns)), batch_rows_(std::max<size_t>(batch_rows, 1)), limit_(limit),
+          context_(context) {}
+
+    bool next(Batch& out) override {
+        std::vector<ColumnPtr> building;
+        size_t filled = 0;
+        for (;;) {
+            if (limit_ && emitted_ + filled >= *limit_) break;
+            if (source_offset_ >= source_.num_rows) {
+                if (done_ || !pull()) break;
+                continue;
+            }
+            size_t want = batch_rows_ - filled;
+            if (limit_) want = std::min<uint64_t>(want, *limit_ - emitted_ - filled);
+            size_t take = std::min(want, source_.num_rows - source_offset_);
+            if (filled == 0 && source_offset_ == 0 && take == source_.num_rows) {
+                // Whole filtered batch fits: hand it over without copying.
+                building = source_.columns;
+                filled = take;
+                source_offset_ = source_.num_rows;
+            } else {
+                if (building.empty()) {
+                    for (const auto& column : source_.columns) building.push_back(Column::make(column->type(), batch_rows_));
+                } else if (std::any_of(building.begin(), building.end(), [](const ColumnPtr& c) { return c.use_count() > 1; })) {
+                    // `building` still shares columns (a column requested twice, or the source batch): copy
+                    // before appending.
+                    std::vector<ColumnPtr> copy;
+                    for (const auto& column : building) {
+                        auto fresh = Column::make(column->type(), batch_rows_);
+                        fresh->append_range(*column, 0, filled);
+                        copy.push_back(fresh);
+                    }
+                    building = std::move(copy);
+                }
+                for (size_t c = 0; c < building.size(); ++c) building[c]->append_range(*source_.columns[c], source_offset_, take);
+                filled += take;
+                source_offset_ += take;
+            }
+            if (filled == batch_rows_) break;
+        }
+        if (filled == 0) return false;
+        emitted_ += filled;
+        out = Batch(filled, std::move(building));
+        return true;
+    }
+
+private:
+    // Reads and filters the next batch from the file into source_. Returns false at the end.
+    bool pull() {
+        for (;;) {
+            if (context_.is_cancelled()) raise(ErrorCode::kCancelled, "query cancelled");
+            Batch raw;
+            if (!next_(raw)) {
+                done_ = true;
+                report();
+                return false;
+            }
+            rows_parsed_ += raw.num_rows;
+            report();
+            std::vector<uint32_t> selection;
+            bool all = true;
+            if (!filters_.empty()) {
+                keep_.assign(raw.num_rows, 1);
+                for (const auto& [column, filter] : filters_) filter.apply(*raw.columns[column], keep_.data());
+                for (uint32_t r = 0; r < raw.num_rows; ++r) {
+                    if (keep_[r]) selection.push_back(r);
+                }
+                all = selection.size() == raw.num_rows;
+                if (selection.empty()) continue;
+            }
+            Batch projected;
+            projected.num_rows = raw.num_rows;
+            for (size_t column : output_columns_) projected.columns.push_back(raw.columns[column]);
+            source_ = all ? std::move(projected) : projected.gather(selection.data(), selection.size());
+            if (output_columns_.empty()) source_.num_rows = all ? raw.num_rows : selection.size();
+            source_offset_ = 0;
+            if (source_.num_rows > 0) return true;
+        }
+    }
+
+    void report() {
+        if (!context_.metrics) return;
+        uint64_t bytes = bytes_();
+        context_.metrics->bytes_read.fetch_add(bytes - bytes_reported_, std::memory_order_relaxed);
+        context_.metrics->rows_read.fetch_add(rows_parsed_ - rows_reported_, std::memory_order_relaxed);
+        bytes_reported_ = bytes;
+        rows_reported_ = rows_parsed_;
+    }
+
+    NextFn next_;
+    BytesFn bytes_;
+    std::vector<std::pair<size_t, DomainFilter>> filters_;
+    std::vector<size_t> output_columns_;
+    size_t batch_rows_;
+    std::optional<uint64_t> limit_;
+    ReadContext& context_;
+    Batch source_;
+    size_t source_offset_ = 0;
+    bool done_ = false;
+    uint64_t emitted_ = 0;
+    std::vector<uint8_t> keep_;
+    uint64_t rows_parsed_ = 0, rows_reported_ = 0, bytes_reported_ = 0;
+};
+
+}  // namespace
+
+Capabilities FilesConnector::capabilities() const {
+    return Capabilities().add(Capability::kConstraint).add(Capability::kLimit).add(Capability::kParallelSplits);
+}
+
+TableInfo FilesConnector::resolve(const std::string& path, const std::string& format,
+                                  const std::map<std::string, Value>& options) {
+    FileSystem& fs = get_file_system(path);
+    std::vector<FileInfo> files = fs.glob(path);
+    FileFormat file_format = resolve_file_format(format, files[0].path);
+    FileScanOptions scan = parse_file_scan_options(file_format, options);
+
+    json properties = json::object();
+    properties["format"] = file_format == FileFormat::kCsv ? "csv" : "json";
+    properties["compression"] = compression_name(scan.compression);
+    json file_list = json::array();
+    double total_bytes = 0;
+    for (const auto& f : files) {
+        file_list.push_back({{"path", f.path}, {"size", f.size}});
+        total_bytes += static_cast<double>(f.size);
+    }
+    properties["files"] = std::move(file_list);
+
+    std::vector<std::string> names;
+    std::vector<Type> types;
+    auto input = open_input_stream(fs.open(files[0].path), scan.compression);
+    if (file_format == FileFormat::kCsv) {
+        CsvSchema schema = sniff_csv(*input, scan.csv);
+        json csv = csv_dialect_to_json(schema.dialect);
+        csv["multiline"] = schema.multiline_fields;
+        properties["csv"] = std::move(csv);
+        names = std::move(schema.names);
+        types = std::move(schema.types);
+    } else {
+        JsonSchema schema = sniff_json(*input, scan.json);
+        properties["json"] = {{"format", json_format_name(schema.format)}, {"ignore_errors", schema.ignore_errors}};
+        names = std::move(schema.names);
+        types = std::move(schema.types);
+    }
+    TableInfo info;
+    info.handle.schema = "";
+    info.handle.table = path;
+    json columns = json::array();
+    for (size_t i = 0; i < names.size(); ++i) {
+        columns.push_back({{"name", names[i]}, {"type", type_to_json(types[i])}});
+        info.columns.push_back(ColumnInfo{names[i], types[i], true, ""});
+    }
+    properties["columns"] = std::move(columns);
+    info.handle.properties = std::move(properties);
+    info.statistics.total_bytes = total_bytes;
+    return info;
+}
+
+ScanPlan FilesConnector::plan_scan(const ScanRequest& request) {
+    ScanTable table = ScanTable::from(request.table);
+    ScanPlan plan;
+    for (const auto& [column, domain] : request.constraint.domains()) {
+        plan.constraint_accepted[column] = table.find(column) ? PushdownKind::kExact : PushdownKind::kUnsupported;
+    }
+    plan.limit_accepted = request.limit.has_value();
+    double total = 0;
+    for (const auto& f : table.files) total += static_cast<double>(f.size);
+    if (!request.constraint.is_none()) {
+        uint64_t target = std::max<uint64_t>(request.target_splits, 1);
+        uint64_t piece = std::max<uint64_t>(kMinSplitBytes, static_cast<uint64_t>(total) / target);
+        piece = std::min(piece, kMaxSplitBytes);
+        for (size_t i = 0; i < table.files.size(); ++i) {
+            const FileInfo& f = table.files[i];
+            if (f.size > kMinSplitBytes && table.splittable(f)) {
+                for (uint64_t begin = 0; begin < f.size; begin += piece) {
+                    uint64_t end = std::min(f.size, begin + piece);
+                    Split split;
+                    split.payload = {{"file", i}, {"path", f.path}, {"begin", begin}, {"end", end}};
+                    split.description = fmt::format("{} bytes {}-{}", base_name(f.path), begin, end);
+                    plan.splits.push_back(std::move(split));
+                }
+            } else {
+                Split split;
+                split.payload = {{"file", i}, {"path", f.path}, {"begin", 0}, {"end", 0}};
+                split.description = base_name(f.path);
+                plan.splits.push_back(std::move(split));
+            }
+        }
+    }
+    plan.description = fmt::format("{} {} file{}, {}, {} split{}", table.format == FileFormat::kCsv ? "csv" : "json",
+                                   table.files.size(), table.files.size() == 1 ? "" : "s", format_bytes(total),
+                                   plan.splits.size(), plan.splits.size() == 1 ? "" : "s");
+    return plan;
+}
+
+std::unique_ptr<BatchReader> FilesConnector::read_split(const ScanRequest& request, const Split& split,
+                                                        ReadContext& context) {
+    ScanTable table = ScanTable::from(request.table);
+    const std::string path = split.payload.at("path").get<std::string>();
+    const uint64_t begin = split.payload.value("begin", uint64_t{0});
+    const uint64_t end = split.payload.value("end", uint64_t{0});
+
+    // Columns the format reader produces: the requested ones, then constrained ones not requested.
+    std::vector<size_t> read_columns;
+    auto slot_of = [&](size_t file_column) {
+        auto it = std::find(read_columns.begin(), read_columns.end(), file_column);
+        if (it != read_columns.end()) return static_cast<size_t>(it - read_columns.begin());
+        read_columns.push_back(file_column);
+        return read_columns.size() - 1;
+    };
+    std::vector<size_t> output_columns;
+    for (const auto& name : request.columns) {
+        auto column = table.find(name);
+        if (!column) raise(ErrorCode::kUndefinedColumn, "column '{}' does not exist in {}", name, request.table.table);
+        output_columns.push_back(slot_of(*column));
+    }
+    std::vector<std::pair<size_t, DomainFilter>> filters;
+    for (const auto& [name, domain] : request.constraint.domains()) {
+        auto column = table.find(name);
+        if (!column || domain.is_all()) continue;
+        filters.emplace_back(slot_of(*column), DomainFilter(domain, table.types[*column]));
+    }
+
+    FileSystem& fs = get_file_system(path);
+    const bool ranged = end > 0;
+    std::unique_ptr<InputStream> input;
+    ByteRange range;
+    if (ranged) {
+        input = std::make_unique<FileInputStream>(fs.open(path), begin > 0 ? begin - 1 : 0);
+        range = ByteRange{begin, end};
+    } else {
+        input = open_input_stream(fs.open(path), table.compression);
+    }
+    auto locator = [path](uint64_t offset) { return count_newlines_before(path, offset); };
+    FileScanReader::NextFn next;
+    FileScanReader::BytesFn bytes;
+    if (table.format == FileFormat::kCsv) {
+        CsvSchema schema;
+        schema.dialect = table.dialect;
+        schema.names = table.names;
+        schema.types = table.types;
+        schema.multiline_fields = table.multiline;
+        auto reader = std::make_shared<CsvReader>(std::move(input), std::move(schema), read_columns,
+                                                  request.batch_rows, range, locator);
+        next = [reader](Batch& b) { return reader->next(b); };
+        bytes = [reader] { return reader->source_bytes_read(); };
+    } else {
+        JsonSchema schema;
+        schema.format = table.json_format;
+        schema.names = table.names;
+        schema.types = table.types;
+        schema.ignore_errors = table.ignore_errors;
+        auto reader = std::make_shared<JsonReader>(std::move(input), std::move(schema), read_columns,
+                                                   request.batch_rows, range, locator);
+        next = [reader](Batch& b) { return reader->next(b); };
+        bytes = [reader] { return reader->source_bytes_read(); };
+    }
+    if (request.constraint.is_none()) {
+        next = [](Batch&) { return false; };
+    }
+    return std::make_unique<FileScanReader>(std::move(next), std::move(bytes), std::move(filters),
+                                            std::move(output_columns), request.batch_rows, request.limit, context);
+}
+
+}  // namespace fedq

@@ -1,0 +1,99 @@
+#include "io/file_system.h"
+
+#include "common/error.h"
+#include "io/local_file_system.h"
+
+namespace fedq {
+
+bool has_glob_characters(std::string_view text) { return text.find_first_of("*?[") != std::string_view::npos; }
+
+namespace {
+
+// Matches a bracket expression starting at pattern[p] == '['; on success sets `end` past ']'.
+bool match_bracket(std::string_view pattern, size_t p, char c, size_t& end, bool& matched) {
+    size_t i = p + 1;
+    bool negate = false;
+    if (i < pattern.size() && (pattern[i] == '!' || pattern[i] == '^')) {
+        negate = true;
+        ++i;
+    }
+    bool found = false;
+    bool first = true;
+    while (i < pattern.size() && (first || pattern[i] != ']')) {
+        first = false;
+        char low = pattern[i];
+        char high = low;
+        if (i + 2 < pattern.size() && pattern[i + 1] == '-' && pattern[i + 2] != ']') {
+            high = pattern[i + 2];
+            i += 3;
+        } else {
+            ++i;
+        }
+        if (c >= low && c <= high) found = true;
+    }
+    if (i >= pattern.size()) return false;  // unterminated: treat '[' literally
+    end = i + 1;
+    matched = found != negate;
+    return true;
+}
+
+}  // namespace
+
+bool glob_match_segment(std::string_view pattern, std::string_view name) {
+    // A leading '.' must be matched explicitly (shell convention: * does not match hidden files).
+    if (!name.empty() && name[0] == '.' && (pattern.empty() || pattern[0] != '.')) return false;
+    size_t p = 0, n = 0;
+    size_t star_p = std::string_view::npos, star_n = 0;
+    while (n < name.size()) {
+        if (p < pattern.size()) {
+            char pc = pattern[p];
+            if (pc == '*') {
+                star_p = p++;
+                star_n = n;
+                continue;
+            }
+            if (pc == '?') {
+                ++p;
+                ++n;
+                continue;
+            }
+            if (pc == '[') {
+                size_t end;
+                bool matched;
+                if (match_bracket(pattern, p, name[n], end, matched)) {
+                    if (matched) {
+                        p = end;
+                        ++n;
+                        continue;
+                    }
+                } else if (name[n] == '[') {
+                    ++p;
+                    ++n;
+                    continue;
+                }
+            } else if (pc == name[n]) {
+                ++p;
+                ++n;
+                continue;
+            }
+        }
+        if (star_p == std::string_view::npos) return false;
+        p = star_p + 1;
+        n = ++star_n;
+    }
+    while (p < pattern.size() && pattern[p] == '*') ++p;
+    return p == pattern.size();
+}
+
+FileSystem& get_file_system(const std::string& path) {
+    static LocalFileSystem local;
+    size_t colon = path.find("://");
+    if (colon == std::string::npos) return local;
+    std::string scheme = path.substr(0, colon);
+    for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (scheme == "file") return local;
+    if (scheme == "s3" || scheme == "s3a") raise(ErrorCode::kNotSupported, "S3 support is not built yet");
+    raise(ErrorCode::kInvalidParameter, "unsupported file system scheme '{}' in '{}'", scheme, path);
+}
+
+}  // namespace fedq

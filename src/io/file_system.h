@@ -1,0 +1,55 @@
+// Filesystem abstraction: every format reader and the files connector read through it, so local files
+// and (later) S3 objects look the same. A FileSystem is chosen by the path's scheme (get_file_system);
+// it opens RandomAccessFiles (positional reads, safe to call from several threads) and expands glob
+// patterns into a sorted list of files.
+// Thread-safety: FileSystem instances are shared process-wide and must be stateless or internally
+// synchronized; a RandomAccessFile may be read concurrently (read_at has no shared cursor).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fedq {
+
+struct FileInfo {
+    std::string path;
+    uint64_t size = 0;
+    bool operator==(const FileInfo&) const = default;
+};
+
+class RandomAccessFile {
+public:
+    virtual ~RandomAccessFile() = default;
+    virtual const std::string& path() const = 0;
+    virtual uint64_t size() const = 0;
+    // Reads up to `length` bytes at `offset` into `dest`; returns the bytes read (fewer only at the end of
+    // the file). Throws kIo on failure.
+    virtual size_t read_at(uint64_t offset, size_t length, void* dest) = 0;
+};
+
+class FileSystem {
+public:
+    virtual ~FileSystem() = default;
+    virtual std::string scheme() const = 0;  // "file", "s3"
+    // Throws kIo (naming the path and the system's reason) if the file cannot be opened.
+    virtual std::unique_ptr<RandomAccessFile> open(const std::string& path) = 0;
+    // Expands `*` (within one path segment), `?`, `[abc]` / `[a-z]` / `[!abc]` and `**` (any number of
+    // directories). A pattern without wildcards names one file; a directory means every file below it.
+    // Result sorted by path. No match -> kUndefinedTable "no files match 'pattern'".
+    virtual std::vector<FileInfo> glob(const std::string& pattern) = 0;
+    virtual bool exists(const std::string& path) = 0;
+};
+
+// The filesystem for a path's scheme: plain paths and file:// are local; s3:// is not built yet
+// (kNotSupported); an unknown scheme is kInvalidParameter. The returned object lives forever.
+FileSystem& get_file_system(const std::string& path);
+
+// True if the text contains glob metacharacters (* ? [).
+bool has_glob_characters(std::string_view text);
+// Matches one path segment (no '/') against a segment pattern with * ? [..].
+bool glob_match_segment(std::string_view pattern, std::string_view name);
+
+}  // namespace fedq

@@ -1,0 +1,60 @@
+// Rule: join key extraction (always on). Splits each join condition into hash keys — conjuncts
+// `left_expr = right_expr` where each side uses only one input — and a residual condition evaluated on
+// candidate pairs. RIGHT joins become LEFT joins with swapped inputs, so the executor only builds hash
+// tables on the right input.
+#include <algorithm>
+#include <set>
+
+#include "optimizer/optimizer.h"
+
+namespace fedq {
+
+namespace {
+
+std::set<ColumnId> ids_of(const LogicalNode& node) {
+    std::set<ColumnId> ids;
+    for (const auto& o : node.outputs) ids.insert(o.id);
+    return ids;
+}
+
+bool uses_only(const BoundExpr& e, const std::set<ColumnId>& ids) {
+    std::vector<ColumnId> used;
+    e.collect_columns(used);
+    return !used.empty() && std::all_of(used.begin(), used.end(), [&](ColumnId id) { return ids.count(id) > 0; });
+}
+
+}  // namespace
+
+void extract_join_keys(LogicalNode& node) {
+    for (auto& c : node.children) extract_join_keys(*c);
+    if (node.kind != LogicalKind::kJoin) return;
+    if (node.join_type == LogicalJoinType::kRight) {
+        std::swap(node.children[0], node.children[1]);
+        node.join_type = LogicalJoinType::kLeft;
+        refresh_outputs(node);
+    }
+    if (!node.join_condition) return;
+    std::set<ColumnId> left = ids_of(*node.children[0]);
+    std::set<ColumnId> right = ids_of(*node.children[1]);
+    std::vector<BoundExprPtr> conjuncts, residual;
+    split_conjuncts(std::move(node.join_condition), conjuncts);
+    for (auto& c : conjuncts) {
+        if (c->kind == BoundExprKind::kFunction && c->function->name == "$eq" && c->children.size() == 2) {
+            auto& a = c->children[0];
+            auto& b = c->children[1];
+            if (uses_only(*a, left) && uses_only(*b, right)) {
+                node.equi_keys.emplace_back(std::move(a), std::move(b));
+                continue;
+            }
+            if (uses_only(*a, right) && uses_only(*b, left)) {
+                node.equi_keys.emplace_back(std::move(b), std::move(a));
+                continue;
+            }
+        }
+        residual.push_back(std::move(c));
+    }
+    node.join_condition = make_conjunction(std::move(residual));
+    if (node.join_type == LogicalJoinType::kCross && !node.equi_keys.empty()) node.join_type = LogicalJoinType::kInner;
+}
+
+}  // namespace fedq

@@ -1,0 +1,131 @@
+// Rule: join reordering. A tree of inner/cross joins is flattened into its relations and predicates
+// and rebuilt left-deep: it starts from the largest relation (it stays the streaming probe side) and
+// repeatedly joins the smallest relation connected to what is joined so far by a predicate (it becomes
+// the hash table), so no cross product is formed while a connecting predicate exists.
+#include <algorithm>
+#include <set>
+
+#include "optimizer/optimizer.h"
+
+namespace fedq {
+
+namespace {
+
+bool is_reorderable(const LogicalNode& node) {
+    return node.kind == LogicalKind::kJoin &&
+           (node.join_type == LogicalJoinType::kInner || node.join_type == LogicalJoinType::kCross);
+}
+
+void flatten(LogicalPtr node, std::vector<LogicalPtr>& relations, std::vector<BoundExprPtr>& predicates) {
+    if (is_reorderable(*node)) {
+        split_conjuncts(std::move(node->join_condition), predicates);
+        flatten(std::move(node->children[0]), relations, predicates);
+        flatten(std::move(node->children[1]), relations, predicates);
+        return;
+    }
+    relations.push_back(std::move(node));
+}
+
+std::set<ColumnId> ids_of(const LogicalNode& node) {
+    std::set<ColumnId> ids;
+    for (const auto& o : node.outputs) ids.insert(o.id);
+    return ids;
+}
+
+bool uses_only(const BoundExpr& e, const std::set<ColumnId>& ids) {
+    std::vector<ColumnId> used;
+    e.collect_columns(used);
+    return std::all_of(used.begin(), used.end(), [&](ColumnId id) { return ids.count(id) > 0; });
+}
+
+bool connects(const BoundExpr& e, const std::set<ColumnId>& a, const std::set<ColumnId>& b) {
+    std::vector<ColumnId> used;
+    e.collect_columns(used);
+    bool in_a = false, in_b = false;
+    for (ColumnId id : used) {
+        in_a |= a.count(id) > 0;
+        in_b |= b.count(id) > 0;
+    }
+    std::set<ColumnId> both = a;
+    both.insert(b.begin(), b.end());
+    return in_a && in_b && uses_only(e, both);
+}
+
+LogicalPtr reorder(LogicalPtr node, const OptimizerContext& context);
+
+LogicalPtr rebuild(std::vector<LogicalPtr> relations, std::vector<BoundExprPtr> predicates, const OptimizerContext& context) {
+    for (auto& r : relations) r = reorder(std::move(r), context);
+    std::vector<double> sizes;
+    for (const auto& r : relations) sizes.push_back(estimate_rows(*r));
+    std::vector<bool> used(relations.size(), false);
+    size_t start = 0;
+    for (size_t i = 1; i < relations.size(); ++i) {
+        if (sizes[i] > sizes[start]) start = i;
+    }
+    used[start] = true;
+    LogicalPtr current = std::move(relations[start]);
+    std::set<ColumnId> current_ids = ids_of(*current);
+    for (size_t step = 1; step < relations.size(); ++step) {
+        int best = -1;
+        bool best_connected = false;
+        for (size_t i = 0; i < relations.size(); ++i) {
+            if (used[i]) continue;
+            std::set<ColumnId> ids = ids_of(*relations[i]);
+            bool connected = std::any_of(predicates.begin(), predicates.end(),
+                                         [&](const BoundExprPtr& p) { return p && connects(*p, current_ids, ids); });
+            if (best < 0 || (connected && !best_connected) || (connected == best_connected && sizes[i] < sizes[best])) {
+                best = static_cast<int>(i);
+                best_connected = connected;
+            }
+        }
+        used[best] = true;
+        auto join = std::make_unique<LogicalNode>(LogicalKind::kJoin);
+        std::set<ColumnId> right_ids = ids_of(*relations[best]);
+        std::set<ColumnId> all_ids = current_ids;
+        all_ids.insert(right_ids.begin(), right_ids.end());
+        std::vector<BoundExprPtr> conditions;
+        for (auto& p : predicates) {
+            if (p && uses_only(*p, all_ids)) conditions.push_back(std::move(p));
+        }
+        join->join_type = conditions.empty() ? LogicalJoinType::kCross : LogicalJoinType::kInner;
+        join->join_condition = make_conjunction(std::move(conditions));
+        join->children.push_back(std::move(current));
+        join->children.push_back(std::move(relations[best]));
+        refresh_outputs(*join);
+        current = std::move(join);
+        current_ids = std::move(all_ids);
+    }
+    // Predicates that matched nothing (e.g. constants) go on top.
+    std::vector<BoundExprPtr> rest;
+    for (auto& p : predicates) {
+        if (p) rest.push_back(std::move(p));
+    }
+    if (!rest.empty()) {
+        auto filter = std::make_unique<LogicalNode>(LogicalKind::kFilter);
+        filter->predicate = make_conjunction(std::move(rest));
+        filter->outputs = current->outputs;
+        filter->children.push_back(std::move(current));
+        current = std::move(filter);
+    }
+    return current;
+}
+
+LogicalPtr reorder(LogicalPtr node, const OptimizerContext& context) {
+    if (is_reorderable(*node)) {
+        std::vector<LogicalPtr> relations;
+        std::vector<BoundExprPtr> predicates;
+        std::vector<OutputColumn> outputs = node->outputs;
+        flatten(std::move(node), relations, predicates);
+        return rebuild(std::move(relations), std::move(predicates), context);
+    }
+    for (auto& c : node->children) c = reorder(std::move(c), context);
+    return node;
+}
+
+}  // namespace
+
+LogicalPtr reorder_joins(LogicalPtr plan, const OptimizerContext& context) {
+    return reorder(std::move(plan), context);
+}
+
+}  // namespace fedq

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# End-to-end tests of the fedq command line: fedq_cli_test.sh PATH/TO/fedq  (run from the repository root).
+set -u
+FEDQ=${1:?usage: cli_test.sh PATH/TO/fedq}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/fedq-cli-test.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+export FEDQ_HOME="$WORK/home"
+failures=0
+checks=0
+
+fail() {
+    echo "FAIL: $1"
+    shift
+    for line in "$@"; do echo "  $line"; done
+    failures=$((failures + 1))
+}
+
+# expect NAME EXPECTED_EXIT EXPECTED_STDOUT -- ARGS...   (stdin from /dev/null)
+expect() {
+    local name=$1 want_rc=$2 want_out=$3
+    shift 4
+    checks=$((checks + 1))
+    local out rc
+    out=$("$FEDQ" "$@" </dev/null 2>"$WORK/stderr")
+    rc=$?
+    if [ "$rc" != "$want_rc" ] || [ "$out" != "$want_out" ]; then
+        fail "$name" "exit $rc (want $want_rc)" "stdout: $(printf '%q' "$out")" "want:   $(printf '%q' "$want_out")" \
+            "stderr: $(cat "$WORK/stderr")"
+    fi
+}
+
+# expect_stderr NAME PATTERN: the last command's stderr matches the grep pattern
+expect_stderr() {
+    checks=$((checks + 1))
+    grep -q -- "$2" "$WORK/stderr" || fail "$1" "stderr does not match '$2':" "$(cat "$WORK/stderr")"
+}
+
+expect "version" 0 "fedq 0.1.0" -- --version
+checks=$((checks + 1))
+"$FEDQ" --format xml -c "SELECT 1" >/dev/null 2>&1 && fail "bad format exits non-zero"
+
+expect "csv single" 0 $'x\n1' -- -c "SELECT 1 AS x" --format csv
+expect "csv quoting" 0 $'a,b\n"x,y",\n"say ""hi""",""' -- --format csv \
+    -c "SELECT * FROM (VALUES ('x,y', CAST(NULL AS VARCHAR)), ('say \"hi\"', '')) AS t(a, b)"
+expect "tsv" 0 $'a\tb\n1\t\nx\\ty\t2' -- --format tsv \
+    -c $'SELECT * FROM (VALUES (\'1\', CAST(NULL AS INTEGER)), (\'x\ty\', 2)) AS t(a, b)'
+expect "several statements" 0 $'a\n1\nb\nx' -- --format csv -c "SELECT 1 AS a; SELECT 'x' AS b;"
+expect "json" 0 '[{"i":1,"d":1.50,"s":"a\"b","n":null,"t":true}]' -- --format json \
+    -c "SELECT 1 AS i, 1.50 AS d, 'a\"b' AS s, CAST(NULL AS INTEGER) AS n, true AS t"
+expect "ndjson" 0 $'{"x":1}\n{"x":2}' -- --format ndjson -c "SELECT * FROM (VALUES 1, 2) AS t(x) ORDER BY x"
+expect "markdown" 0 $'| x | y |\n| ---: | --- |\n| 1 | a\\|b |' -- --format markdown -c "SELECT 1 AS x, 'a|b' AS y"
+out=$("$FEDQ" -c "SELECT 1 AS x UNION ALL SELECT 2" </dev/null 2>/dev/null)
+checks=$((checks + 1))
+case "$out" in *"(2 rows)"*) ;; *) fail "table footer" "$out" ;; esac
+checks=$((checks + 1))
+case "$out" in *"INTEGER"*) ;; *) fail "table shows types" "$out" ;; esac
+
+# Errors: message with SQLSTATE and caret, exit 1, later statements not run.
+expect "syntax error" 1 "" -- --format csv -c "SELEC 1"
+expect_stderr "syntax error sqlstate" "ERROR 42601"
+expect "stop at first error" 1 $'a\n1' -- --format csv -c "SELECT 1 AS a; SELECT nosuchcolumn FROM (VALUES 1) t(x); SELECT 3 AS c"
+expect_stderr "undefined column sqlstate" "42703"
+expect_stderr "caret" "\^"
+
+# -f, stdin, --output, --echo
+printf 'SELECT 1 AS a;\n\n-- comment\nSELECT 2 AS b;\n' >"$WORK/script.sql"
+expect "file" 0 $'a\n1\nb\n2' -- --format csv -f "$WORK/script.sql"
+expect "missing file" 1 "" -- -f "$WORK/nope.sql"
+checks=$((checks + 1))
+out=$(printf 'SELECT 42 AS answer;\n' | "$FEDQ" --format csv 2>"$WORK/stderr")
+[ "$out" = $'answer\n42' ] || fail "stdin script" "$out" "$(cat "$WORK/stderr")"
+checks=$((checks + 1))
+printf 'SELECT 1 AS a;\nSELEC 2;\n' | "$FEDQ" --format csv >/dev/null 2>"$WORK/stderr" && fail "stdin error exits 1"
+expect_stderr "stdin error line" "line 2"
+expect "output file" 0 "" -- --format csv -c "SELECT 7 AS seven" --output "$WORK/out.csv"
+checks=$((checks + 1))
+[ "$(cat "$WORK/out.csv" 2>/dev/null)" = $'seven\n7' ] || fail "output file content" "$(cat "$WORK/out.csv" 2>&1)"
+expect "echo" 0 $'SELECT 5 AS five;\nfive\n5' -- --format csv --echo -c "SELECT 5 AS five"
+
+echo "cli_test: $((checks - failures)) passed, $failures failed"
+[ "$failures" -eq 0 ]

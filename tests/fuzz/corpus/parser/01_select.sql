@@ -1,0 +1,1 @@
+SELECT a + 1 AS b, c d, * FROM t WHERE x IS NULL AND NOT y = 2 OR z BETWEEN 1 AND 3;

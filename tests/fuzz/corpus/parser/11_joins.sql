@@ -1,0 +1,1 @@
+SELECT * FROM a, b JOIN c ON a.x = c.x LEFT OUTER JOIN d USING (id) CROSS JOIN e NATURAL JOIN f FULL JOIN g ON TRUE RIGHT JOIN (h JOIN i ON h.k = i.k) j ON j.k = a.k;

@@ -1,0 +1,1 @@
+SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS v(x, y); VALUES (1, 2), (3, 4); (SELECT 1 ORDER BY 1 LIMIT 1) UNION ALL (SELECT 2);

@@ -1,0 +1,3 @@
+-- line comment
+SELECT /* block /* nested */ still */ 1 -- trailing
+; /* only a comment */ ;

@@ -1,0 +1,1 @@
+SELECT "Mixed""Case", `back`, 'héllo', "列", 名前 FROM ñ AS "T";
