@@ -128,7 +128,7 @@ async function main() {
     const duckVersion = await duckdbVersion(connection);
     const machine = machineInfo();
     console.log(`TPC-H SF ${formatSf(sf)}, best of ${runs} runs after a warm-up, data ${dataDir}`);
-    console.log(`machine: ${machine.nproc} cores, ${machine.cpu}, ${machine.memory}; DuckDB ${duckVersion}\n`);
+    console.log(`machine: ${machine.nproc} cores, ${machine.cpu}, ${machine.memory}, load ${machine.load}; DuckDB ${duckVersion}\n`);
 
     const header = `${pad('query', 6)} ${pad('rows', 6, true)} ${pad('duckdb s', 10, true)} ${pad('fedq s', 10, true)} ${pad('ratio', 8, true)}`;
     console.log(header);
@@ -164,7 +164,8 @@ async function main() {
             `## TPC-H SF ${formatSf(sf)}`,
             '',
             `- date: ${machine.date}; fedq revision ${gitRevision()}${withFedq ? '' : ' (fedq not run)'}`,
-            `- machine: ${machine.nproc} cores (nproc), ${machine.cpu}, ${machine.memory} memory`,
+            `- machine: ${machine.nproc} cores (nproc), ${machine.cpu}, ${machine.memory} memory; ` +
+                `load average ${machine.load} at the start (other work on the machine makes times noisy)`,
             `- DuckDB ${duckVersion} (node api, read_csv in every query); best of ${runs} runs after a warm-up`,
             '',
             '| query | rows | DuckDB s | fedq s | ratio fedq/DuckDB |',

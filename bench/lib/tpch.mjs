@@ -5,7 +5,6 @@
 //
 // DuckDB is imported here (and only here) so that it resolves from bench/node_modules for every caller.
 
-import { DuckDBInstance } from '@duckdb/node-api';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -134,7 +133,13 @@ export function querySql(number, dataDir, engine) {
 // Engines. A result is { columns: [names], types: [type names or null], rows: [[string|null]] }.
 
 export async function openDuckDB() {
-    const instance = await DuckDBInstance.create(':memory:');
+    let api;
+    try {
+        api = await import('@duckdb/node-api');
+    } catch (error) {
+        throw new Error(`@duckdb/node-api is not installed: run (cd bench && npm ci) or scripts/setup.sh (${error.message})`);
+    }
+    const instance = await api.DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     return { instance, connection };
 }
@@ -389,5 +394,7 @@ export function machineInfo() {
     const result = spawnSync('nproc', { encoding: 'utf8' });
     if (result.status === 0) nproc = Number(result.stdout.trim()) || nproc;
     const memory = `${Math.round(os.totalmem() / 2 ** 30)} GiB`;
-    return { cpu, nproc, memory, date: new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC' };
+    // The load average tells whether other work shared the machine (and so how noisy the times are).
+    const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+    return { cpu, nproc, memory, load, date: new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC' };
 }

@@ -140,6 +140,19 @@ Pipeline Executor::build(const LogicalNode& node) {
             p.operators.push_back(std::move(op));
             return p;
         }
+        case LogicalKind::kUnnest: {
+            Pipeline p = build(*node.children[0]);
+            std::vector<BoundExprPtr> arrays;
+            for (const auto& e : node.expressions) arrays.push_back(resolve_columns(*e, p.layout));
+            auto op = std::make_unique<UnnestOperator>(std::move(arrays), node.with_ordinality, context_);
+            op->node = &node;
+            p.operators.push_back(std::move(op));
+            for (const auto& o : node.unnest_outputs) {
+                p.layout.push_back(o.id);
+                p.types.push_back(o.type);
+            }
+            return p;
+        }
         case LogicalKind::kJoin: return build_join(node);
         case LogicalKind::kAggregate: return build_aggregate(node);
         case LogicalKind::kSort: return build_sort(node);

@@ -46,6 +46,54 @@ void ProjectOperator::execute(Batch&& input, const Emit& emit) {
     emit(std::move(out));
 }
 
+void UnnestOperator::execute(Batch&& input, const Emit& emit) {
+    ExpressionEvaluator evaluator(&context_.function_context);
+    std::vector<ColumnPtr> arrays;
+    for (const auto& a : arrays_) arrays.push_back(evaluator.evaluate(*a, input));
+    std::vector<uint32_t> rows;
+    std::vector<int64_t> ordinals;
+    std::vector<std::vector<int64_t>> elements(arrays.size());  // child index or -1 for NULL padding
+    auto flush = [&]() {
+        if (rows.empty()) return;
+        Batch out = input.gather(rows.data(), rows.size());
+        for (size_t a = 0; a < arrays.size(); ++a) {
+            const Column& child = arrays[a]->children()[0];
+            auto column = Column::make(child.type(), rows.size());
+            for (int64_t index : elements[a]) {
+                if (index < 0) column->append_null();
+                else column->append_from(child, static_cast<size_t>(index));
+            }
+            out.columns.push_back(std::move(column));
+            elements[a].clear();
+        }
+        if (with_ordinality_) {
+            auto column = Column::make(Type::bigint(), rows.size());
+            for (int64_t o : ordinals) column->append<int64_t>(o);
+            out.columns.push_back(std::move(column));
+        }
+        rows.clear();
+        ordinals.clear();
+        emit(std::move(out));
+    };
+    for (size_t r = 0; r < input.num_rows; ++r) {
+        int64_t length = 0;
+        for (const auto& a : arrays) {
+            if (a->is_valid(r)) length = std::max<int64_t>(length, a->offsets()[r + 1] - a->offsets()[r]);
+        }
+        for (int64_t k = 0; k < length; ++k) {
+            rows.push_back(static_cast<uint32_t>(r));
+            ordinals.push_back(k + 1);
+            for (size_t a = 0; a < arrays.size(); ++a) {
+                const Column& array = *arrays[a];
+                bool present = array.is_valid(r) && k < array.offsets()[r + 1] - array.offsets()[r];
+                elements[a].push_back(present ? array.offsets()[r] + k : -1);
+            }
+            if (rows.size() >= context_.batch_rows) flush();
+        }
+    }
+    flush();
+}
+
 void LimitOperator::execute(Batch&& input, const Emit& emit) {
     if (!limit_ && offset_ == 0) {
         emit(std::move(input));

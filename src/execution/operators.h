@@ -32,6 +32,20 @@ private:
     QueryContext& context_;
 };
 
+// UNNEST: each input row repeated once per array element (arrays of one row are zipped; shorter ones
+// padded with NULL), followed by the element columns and, optionally, the 1-based ordinality.
+class UnnestOperator final : public Operator {
+public:
+    UnnestOperator(std::vector<BoundExprPtr> arrays, bool with_ordinality, QueryContext& context)
+        : arrays_(std::move(arrays)), with_ordinality_(with_ordinality), context_(context) {}
+    void execute(Batch&& input, const Emit& emit) override;
+
+private:
+    std::vector<BoundExprPtr> arrays_;
+    bool with_ordinality_;
+    QueryContext& context_;
+};
+
 // LIMIT n OFFSET m. With one thread (ordered input) exact; with several, some n rows.
 class LimitOperator final : public Operator {
 public:

@@ -21,11 +21,17 @@ std::string_view clip(std::string_view text) { return text.size() > 100 ? text.s
 
 CsvReader::CsvReader(std::unique_ptr<InputStream> input, CsvSchema schema, std::vector<size_t> projection,
                      size_t batch_rows, Range range, LineLocator line_locator)
-    : input_(std::move(input)), schema_(std::move(schema)), dialect_(schema_.dialect),
-      projection_(std::move(projection)), batch_rows_(std::max<size_t>(batch_rows, 1)), range_(range),
-      line_locator_(std::move(line_locator)), num_columns_(schema_.names.size()) {
+    : input_(std::move(input)),
+      schema_(std::move(schema)),
+      dialect_(schema_.dialect),
+      projection_(std::move(projection)),
+      batch_rows_(std::max<size_t>(batch_rows, 1)),
+      range_(range),
+      line_locator_(std::move(line_locator)),
+      num_columns_(schema_.names.size()) {
     for (size_t column : projection_) {
-        if (column >= num_columns_) raise(ErrorCode::kInternal, "CSV projection index {} out of range", column);
+        if (column >= num_columns_)
+            raise(ErrorCode::kInternal, "CSV projection index {} out of range", column);
     }
     output_of_column_.assign(num_columns_, -1);
     for (size_t i = 0; i < projection_.size(); ++i) output_of_column_[projection_[i]] = static_cast<int>(i);
@@ -46,7 +52,8 @@ uint64_t CsvReader::physical_line(uint64_t relative_line) {
 void CsvReader::fail_row(uint64_t relative_line, const std::string& what) {
     uint64_t line = physical_line(relative_line);
     if (range_.begin > 0 && !line_locator_) {
-        raise(ErrorCode::kBadFile, "file {} line {} after byte {}: {}", input_->path(), line, range_.begin, what);
+        raise(ErrorCode::kBadFile, "file {} line {} after byte {}: {}", input_->path(), line, range_.begin,
+              what);
     }
     raise(ErrorCode::kBadFile, "file {} line {}: {}", input_->path(), line, what);
 }
@@ -72,13 +79,18 @@ bool CsvReader::refill() {
         position_ = 0;
     }
     // Small files get a small buffer; it grows to kBlockSize while reads keep filling it.
-    if (buffer_.empty()) buffer_.resize(kInitialBlockSize + kCsvPadding);
-    else if (last_read_filled_ && buffer_.size() < kBlockSize + kCsvPadding) buffer_.resize((buffer_.size() - kCsvPadding) * 2 + kCsvPadding);
-    if (end_ + kCsvPadding >= buffer_.size()) buffer_.resize(buffer_.size() * 2);  // a row longer than the buffer
+    if (buffer_.empty())
+        buffer_.resize(kInitialBlockSize + kCsvPadding);
+    else if (last_read_filled_ && buffer_.size() < kBlockSize + kCsvPadding)
+        buffer_.resize((buffer_.size() - kCsvPadding) * 2 + kCsvPadding);
+    if (end_ + kCsvPadding >= buffer_.size())
+        buffer_.resize(buffer_.size() * 2);  // a row longer than the buffer
     size_t room = buffer_.size() - kCsvPadding - end_;
     uint64_t stream_position = buffer_offset_ + end_;
-    if (stream_position >= range_.end) room = std::min(room, kTailReadSize);
-    else if (range_.end - stream_position < room) room = static_cast<size_t>(range_.end - stream_position) + kTailReadSize;
+    if (stream_position >= range_.end)
+        room = std::min(room, kTailReadSize);
+    else if (range_.end - stream_position < room)
+        room = static_cast<size_t>(range_.end - stream_position) + kTailReadSize;
     room = std::min(room, buffer_.size() - kCsvPadding - end_);
     size_t n = input_->read_fully(buffer_.data() + end_, room);
     end_ += n;
@@ -141,8 +153,10 @@ void CsvReader::start_stream() {
             if (r.status == CsvScanResult::kBlank) continue;
             if (r.status == CsvScanResult::kMalformed) fail_row(header_line, r.error);
             if (r.fields != num_columns_) {
-                fail_row(header_line, fmt::format("the header has {} columns but the table has {} (files of one "
-                                                  "table must share their columns)", r.fields, num_columns_));
+                fail_row(header_line,
+                         fmt::format("the header has {} columns but the table has {} (files of one "
+                                     "table must share their columns)",
+                                     r.fields, num_columns_));
             }
             return;
         }
@@ -159,8 +173,8 @@ CsvReader::RowStatus CsvReader::scan_row() {
         bool any_escaped = false;
         void field(size_t column, size_t start, size_t length, bool quoted, bool is_escaped) {
             if (column >= columns) return;
-            fields[column * stride + row] =
-                Field{static_cast<uint32_t>(start), static_cast<uint32_t>(length) | (quoted ? kQuotedBit : 0u)};
+            fields[column * stride + row] = Field{static_cast<uint32_t>(start),
+                                                  static_cast<uint32_t>(length) | (quoted ? kQuotedBit : 0u)};
             if (is_escaped) {
                 escaped[column] = 1;
                 any_escaped = true;
@@ -174,7 +188,8 @@ CsvReader::RowStatus CsvReader::scan_row() {
         case CsvScanResult::kNeedMore:
             if (sink.any_escaped) std::fill(escaped_.begin(), escaped_.end(), 0);
             return RowStatus::kNeedMore;
-        case CsvScanResult::kEnd: return RowStatus::kEnd;
+        case CsvScanResult::kEnd:
+            return RowStatus::kEnd;
         case CsvScanResult::kBlank:
             position_ = r.next;
             line_ += r.newlines;
@@ -187,7 +202,8 @@ CsvReader::RowStatus CsvReader::scan_row() {
             row_error(line, r.error);
             return RowStatus::kSkipped;
         }
-        case CsvScanResult::kRow: break;
+        case CsvScanResult::kRow:
+            break;
     }
     uint64_t line = line_;
     position_ = r.next;
@@ -258,7 +274,8 @@ void CsvReader::convert_column(size_t file_column, Column& out) {
     auto is_null = [&](const Field f) {
         const uint32_t length = f.length & ~kQuotedBit;
         if (length == 0) return true;
-        return has_null_string && !(f.length & kQuotedBit) && std::string_view(buf + f.start, length) == null_string;
+        return has_null_string && !(f.length & kQuotedBit) &&
+               std::string_view(buf + f.start, length) == null_string;
     };
     auto set_null = [&](size_t r) {
         if (!validity) validity = out.mutable_validity();
@@ -287,19 +304,24 @@ void CsvReader::convert_column(size_t file_column, Column& out) {
     };
     switch (type.id()) {
         case TypeId::kBoolean:
-            loop(out.values<uint8_t>(), [](std::string_view s, uint8_t& v) { return parse_boolean_text(s, true, v); });
+            loop(out.values<uint8_t>(),
+                 [](std::string_view s, uint8_t& v) { return parse_boolean_text(s, true, v); });
             break;
         case TypeId::kTinyInt:
-            loop(out.values<int8_t>(), [](std::string_view s, int8_t& v) { return parse_integer_text(s, v); });
+            loop(out.values<int8_t>(),
+                 [](std::string_view s, int8_t& v) { return parse_integer_text(s, v); });
             break;
         case TypeId::kSmallInt:
-            loop(out.values<int16_t>(), [](std::string_view s, int16_t& v) { return parse_integer_text(s, v); });
+            loop(out.values<int16_t>(),
+                 [](std::string_view s, int16_t& v) { return parse_integer_text(s, v); });
             break;
         case TypeId::kInteger:
-            loop(out.values<int32_t>(), [](std::string_view s, int32_t& v) { return parse_integer_text(s, v); });
+            loop(out.values<int32_t>(),
+                 [](std::string_view s, int32_t& v) { return parse_integer_text(s, v); });
             break;
         case TypeId::kBigInt:
-            loop(out.values<int64_t>(), [](std::string_view s, int64_t& v) { return parse_int64_text(s, v); });
+            loop(out.values<int64_t>(),
+                 [](std::string_view s, int64_t& v) { return parse_int64_text(s, v); });
             break;
         case TypeId::kReal:
             loop(out.values<float>(), [](std::string_view s, float& v) {
@@ -324,7 +346,8 @@ void CsvReader::convert_column(size_t file_column, Column& out) {
             break;
         case TypeId::kTimestamp:
         case TypeId::kTimestampTz:
-            loop(out.values<int64_t>(), [](std::string_view s, int64_t& v) { return parse_timestamp_text(s, true, v); });
+            loop(out.values<int64_t>(),
+                 [](std::string_view s, int64_t& v) { return parse_timestamp_text(s, true, v); });
             break;
         default:
             raise(ErrorCode::kNotSupported, "CSV columns of type {} are not supported", type.to_string());
@@ -382,8 +405,10 @@ bool CsvReader::next(Batch& batch) {
         keep.reserve(rows - dropped_.size());
         size_t d = 0;
         for (uint32_t r = 0; r < rows; ++r) {
-            if (d < dropped_.size() && dropped_[d] == r) ++d;
-            else keep.push_back(r);
+            if (d < dropped_.size() && dropped_[d] == r)
+                ++d;
+            else
+                keep.push_back(r);
         }
         batch = batch.gather(keep.data(), keep.size());
         rows_read_ -= dropped_.size();

@@ -26,16 +26,16 @@
 namespace fedq {
 
 struct CsvOptions {
-    std::optional<char> delimiter;            // nullopt: detect among , | ; TAB
+    std::optional<char> delimiter;  // nullopt: detect among , | ; TAB
     char quote = '"';
-    std::optional<char> escape;               // nullopt: same as quote ("" inside quotes)
-    std::optional<bool> header;               // nullopt: detect
-    std::optional<std::string> null_string;   // nullopt: an empty unquoted field is NULL
-    size_t skip = 0;                          // physical lines skipped at the start of every file
-    std::optional<char> comment;              // lines starting with it are skipped
-    size_t sample_size = 20480;               // rows sampled for type inference
+    std::optional<char> escape;              // nullopt: same as quote ("" inside quotes)
+    std::optional<bool> header;              // nullopt: detect
+    std::optional<std::string> null_string;  // nullopt: an empty unquoted field is NULL
+    size_t skip = 0;                         // physical lines skipped at the start of every file
+    std::optional<char> comment;             // lines starting with it are skipped
+    size_t sample_size = 20480;              // rows sampled for type inference
     bool all_varchar = false;
-    bool ignore_errors = false;               // skip bad rows instead of failing
+    bool ignore_errors = false;                         // skip bad rows instead of failing
     std::vector<std::pair<std::string, Type>> columns;  // explicit names and types (all columns)
     std::vector<std::pair<std::string, Type>> types;    // type overrides by column name
 };
@@ -70,14 +70,15 @@ struct ByteRange {
 };
 
 class CsvReader {
-public:
+  public:
     using Range = ByteRange;
     // Number of newlines in the stream before `offset`; used only to report physical line numbers of
     // errors in ranges that start in the middle of a file (without it, lines count from the range).
     using LineLocator = std::function<uint64_t(uint64_t offset)>;
 
     // `input` must start at stream offset 0, or for range.begin > 0 at range.begin - 1 (an uncompressed
-    // FileInputStream over [begin - 1, file end)). `projection` lists the file column indexes to produce, in output order.
+    // FileInputStream over [begin - 1, file end)). `projection` lists the file column indexes to produce, in
+    // output order.
     CsvReader(std::unique_ptr<InputStream> input, CsvSchema schema, std::vector<size_t> projection,
               size_t batch_rows, Range range = {}, LineLocator line_locator = nullptr);
     ~CsvReader();
@@ -88,7 +89,7 @@ public:
     uint64_t rows_read() const { return rows_read_; }
     uint64_t source_bytes_read() const { return input_->source_bytes_read(); }
 
-private:
+  private:
     struct Field {
         uint32_t start;
         uint32_t length;  // high bit: the field was quoted
@@ -116,14 +117,14 @@ private:
     size_t num_columns_;
 
     std::vector<char> buffer_;
-    size_t position_ = 0;    // next unread byte in buffer_
-    size_t end_ = 0;         // valid bytes in buffer_
+    size_t position_ = 0;         // next unread byte in buffer_
+    size_t end_ = 0;              // valid bytes in buffer_
     uint64_t buffer_offset_ = 0;  // stream offset of buffer_[0]
     bool eof_ = false;
     bool last_read_filled_ = false;
     bool started_ = false;
     bool finished_ = false;
-    uint64_t line_ = 0;      // newlines consumed since the reader's start
+    uint64_t line_ = 0;  // newlines consumed since the reader's start
     uint64_t first_row_offset_ = 0;
 
     // The chunk of tokenized rows not yet converted (column-major: fields_[column * batch_rows_ + row]).

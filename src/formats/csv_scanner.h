@@ -20,9 +20,9 @@ inline constexpr size_t kCsvPadding = 64;
 struct CsvScanResult {
     enum Status : uint8_t { kRow, kBlank, kNeedMore, kEnd, kMalformed };
     Status status;
-    size_t next = 0;       // position after the row (kRow, kBlank, kMalformed)
-    uint32_t newlines = 0; // physical newlines consumed (including the row terminator)
-    size_t fields = 0;     // fields in the row
+    size_t next = 0;        // position after the row (kRow, kBlank, kMalformed)
+    uint32_t newlines = 0;  // physical newlines consumed (including the row terminator)
+    size_t fields = 0;      // fields in the row
     const char* error = nullptr;
 };
 
@@ -68,7 +68,8 @@ inline size_t csv_unescape(char* data, size_t length, char quote, char escape) {
 // Scans the row starting at `p`. sink.field(column, start, length, quoted, escaped) is called for each
 // field (possibly before the result turns out to be kNeedMore; the caller then discards them).
 template <typename Sink>
-CsvScanResult scan_csv_row(const char* buf, size_t p, size_t end, bool eof, const CsvDialect& dialect, Sink& sink) {
+CsvScanResult scan_csv_row(const char* buf, size_t p, size_t end, bool eof, const CsvDialect& dialect,
+                           Sink& sink) {
     CsvScanResult result;
     if (p >= end) {
         result.status = eof ? CsvScanResult::kEnd : CsvScanResult::kNeedMore;
@@ -111,15 +112,15 @@ CsvScanResult scan_csv_row(const char* buf, size_t p, size_t end, bool eof, cons
         size_t block = p;
         while (block + 16 <= end) {
             __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(buf + block));
-            unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(
-                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, vd), _mm_cmpeq_epi8(x, vn)), _mm_cmpeq_epi8(x, vq))));
+            unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(x, vd), _mm_cmpeq_epi8(x, vn)), _mm_cmpeq_epi8(x, vq))));
             while (mask) {
                 size_t position = block + static_cast<size_t>(__builtin_ctz(mask));
                 mask &= mask - 1;
                 char c = buf[position];
                 if (c == quote && c != delimiter) {
                     if (position == field_start) goto general;  // a quoted field
-                    continue;                                    // a quote inside an unquoted field is data
+                    continue;                                   // a quote inside an unquoted field is data
                 }
                 size_t field_end = position;
                 if (c == '\n' && field_end > field_start && buf[field_end - 1] == '\r') --field_end;
@@ -145,7 +146,8 @@ CsvScanResult scan_csv_row(const char* buf, size_t p, size_t end, bool eof, cons
             bool escaped = false;
             size_t close;
             for (;;) {
-                size_t hit = escape == quote ? csv_find2(buf, q, end, quote, quote) : csv_find2(buf, q, end, quote, escape);
+                size_t hit = escape == quote ? csv_find2(buf, q, end, quote, quote)
+                                             : csv_find2(buf, q, end, quote, escape);
                 if (hit + 1 >= end && !eof) {
                     result.status = CsvScanResult::kNeedMore;
                     return result;

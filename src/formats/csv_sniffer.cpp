@@ -57,7 +57,8 @@ uint32_t candidate_types(std::string_view text, uint32_t mask) {
     if (mask & (kBigIntBit | kDoubleBit)) {
         int64_t i;
         double d;
-        if ((mask & kBigIntBit) && parse_int64_text(text, i)) out |= kBigIntBit | kDoubleBit;
+        if ((mask & kBigIntBit) && parse_int64_text(text, i))
+            out |= kBigIntBit | kDoubleBit;
         else if ((mask & kDoubleBit) && text.find_first_of("0123456789") != std::string_view::npos &&
                  parse_double_text(text, d)) {
             out |= kDoubleBit;  // "nan" / "inf" alone are text, not numbers, when inferring
@@ -66,8 +67,10 @@ uint32_t candidate_types(std::string_view text, uint32_t mask) {
     if (mask & (kDateBit | kTimestampBit)) {
         int32_t day;
         int64_t micros;
-        if ((mask & kDateBit) && parse_date_text(text, day)) out |= kDateBit | kTimestampBit;
-        else if ((mask & kTimestampBit) && parse_timestamp_text(text, false, micros)) out |= kTimestampBit;
+        if ((mask & kDateBit) && parse_date_text(text, day))
+            out |= kDateBit | kTimestampBit;
+        else if ((mask & kTimestampBit) && parse_timestamp_text(text, false, micros))
+            out |= kTimestampBit;
     }
     return out & mask;
 }
@@ -89,18 +92,25 @@ bool parses_as(std::string_view text, const Type& type) {
     int32_t day;
     int128_t dec;
     switch (type.id()) {
-        case TypeId::kBoolean: return parse_boolean_text(text, false, b);
+        case TypeId::kBoolean:
+            return parse_boolean_text(text, false, b);
         case TypeId::kTinyInt:
         case TypeId::kSmallInt:
         case TypeId::kInteger:
-        case TypeId::kBigInt: return parse_int64_text(text, i);
+        case TypeId::kBigInt:
+            return parse_int64_text(text, i);
         case TypeId::kReal:
-        case TypeId::kDouble: return parse_double_text(text, d);
-        case TypeId::kDecimal: return parse_decimal_text(text, type.precision(), type.scale(), dec);
-        case TypeId::kDate: return parse_date_text(text, day);
+        case TypeId::kDouble:
+            return parse_double_text(text, d);
+        case TypeId::kDecimal:
+            return parse_decimal_text(text, type.precision(), type.scale(), dec);
+        case TypeId::kDate:
+            return parse_date_text(text, day);
         case TypeId::kTimestamp:
-        case TypeId::kTimestampTz: return parse_timestamp_text(text, true, i);
-        default: return true;
+        case TypeId::kTimestampTz:
+            return parse_timestamp_text(text, true, i);
+        default:
+            return true;
     }
 }
 
@@ -247,8 +257,10 @@ CsvSchema sniff_csv(InputStream& input, const CsvOptions& options) {
     };
 
     size_t num_columns = 0;
-    if (!options.columns.empty()) num_columns = options.columns.size();
-    else if (!rows.empty()) num_columns = rows[0].fields;
+    if (!options.columns.empty())
+        num_columns = options.columns.size();
+    else if (!rows.empty())
+        num_columns = rows[0].fields;
     if (num_columns == 0) raise(ErrorCode::kBadFile, "file {}: no rows to detect the CSV columns from", file);
 
     // Candidate types of the rows after the first, and of the first row alone.
@@ -353,7 +365,8 @@ CsvSchema sniff_csv(InputStream& input, const CsvOptions& options) {
                 found = true;
             }
         }
-        if (!found) raise(ErrorCode::kUndefinedColumn, "types option names unknown column '{}' in {}", name, file);
+        if (!found)
+            raise(ErrorCode::kUndefinedColumn, "types option names unknown column '{}' in {}", name, file);
     }
     for (const auto& type : schema.types) {
         if (type.is_nested() || type.id() == TypeId::kInterval || type.id() == TypeId::kNull) {

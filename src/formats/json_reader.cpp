@@ -63,19 +63,33 @@ struct TypeNode {
 
     void widen(Kind incoming) {
         if (kind == Kind::kJson) return;
-        if (kind == Kind::kNone) kind = incoming;
-        else if (kind == incoming) return;
-        else if ((kind == Kind::kBigInt && incoming == Kind::kDouble) || (kind == Kind::kDouble && incoming == Kind::kBigInt)) kind = Kind::kDouble;
-        else kind = Kind::kJson;
+        if (kind == Kind::kNone)
+            kind = incoming;
+        else if (kind == incoming)
+            return;
+        else if ((kind == Kind::kBigInt && incoming == Kind::kDouble) ||
+                 (kind == Kind::kDouble && incoming == Kind::kBigInt))
+            kind = Kind::kDouble;
+        else
+            kind = Kind::kJson;
     }
 
     void add(dom::element value) {
         switch (value.type()) {
-            case dom::element_type::NULL_VALUE: return;
-            case dom::element_type::BOOL: widen(Kind::kBool); return;
-            case dom::element_type::INT64: widen(Kind::kBigInt); return;
-            case dom::element_type::UINT64: widen(Kind::kDouble); return;  // beyond BIGINT
-            case dom::element_type::DOUBLE: widen(Kind::kDouble); return;
+            case dom::element_type::NULL_VALUE:
+                return;
+            case dom::element_type::BOOL:
+                widen(Kind::kBool);
+                return;
+            case dom::element_type::INT64:
+                widen(Kind::kBigInt);
+                return;
+            case dom::element_type::UINT64:
+                widen(Kind::kDouble);
+                return;  // beyond BIGINT
+            case dom::element_type::DOUBLE:
+                widen(Kind::kDouble);
+                return;
             case dom::element_type::STRING: {
                 widen(Kind::kString);
                 if (kind != Kind::kString) return;
@@ -122,10 +136,14 @@ struct TypeNode {
 
     Type to_type() const {
         switch (kind) {
-            case Kind::kNone: return Type::varchar();
-            case Kind::kBool: return Type::boolean();
-            case Kind::kBigInt: return Type::bigint();
-            case Kind::kDouble: return Type::double_();
+            case Kind::kNone:
+                return Type::varchar();
+            case Kind::kBool:
+                return Type::boolean();
+            case Kind::kBigInt:
+                return Type::bigint();
+            case Kind::kDouble:
+                return Type::double_();
             case Kind::kString:
                 if (all_dates) return Type::date();
                 if (all_timestamps) return Type::timestamp();
@@ -136,8 +154,10 @@ struct TypeNode {
                 for (const auto& f : fields) types.push_back(f->to_type());
                 return Type::row(names, std::move(types));
             }
-            case Kind::kArray: return Type::array(element ? element->to_type() : Type::varchar());
-            case Kind::kJson: return Type::json();
+            case Kind::kArray:
+                return Type::array(element ? element->to_type() : Type::varchar());
+            case Kind::kJson:
+                return Type::json();
         }
         return Type::json();
     }
@@ -166,8 +186,11 @@ bool append_json(Column& column, dom::element value, std::string& scratch) {
             return true;
         case TypeId::kBoolean: {
             uint8_t b;
-            if (kind == dom::element_type::BOOL) b = value.get_bool().value_unsafe();
-            else if (kind != dom::element_type::STRING || !parse_boolean_text(value.get_string().value_unsafe(), true, b)) return false;
+            if (kind == dom::element_type::BOOL)
+                b = value.get_bool().value_unsafe();
+            else if (kind != dom::element_type::STRING ||
+                     !parse_boolean_text(value.get_string().value_unsafe(), true, b))
+                return false;
             column.append<uint8_t>(b);
             return true;
         }
@@ -180,9 +203,11 @@ bool append_json(Column& column, dom::element value, std::string& scratch) {
                 v = value.get_int64().value_unsafe();
             } else if (kind == dom::element_type::DOUBLE) {
                 double d = value.get_double().value_unsafe();
-                if (d != static_cast<double>(static_cast<int64_t>(d)) || d < -9.2e18 || d > 9.2e18) return false;
+                if (d != static_cast<double>(static_cast<int64_t>(d)) || d < -9.2e18 || d > 9.2e18)
+                    return false;
                 v = static_cast<int64_t>(d);
-            } else if (kind != dom::element_type::STRING || !parse_int64_text(value.get_string().value_unsafe(), v)) {
+            } else if (kind != dom::element_type::STRING ||
+                       !parse_int64_text(value.get_string().value_unsafe(), v)) {
                 return false;
             }
             switch (type.id()) {
@@ -198,18 +223,27 @@ bool append_json(Column& column, dom::element value, std::string& scratch) {
                     if (v < INT32_MIN || v > INT32_MAX) return false;
                     column.append<int32_t>(static_cast<int32_t>(v));
                     return true;
-                default: column.append<int64_t>(v); return true;
+                default:
+                    column.append<int64_t>(v);
+                    return true;
             }
         }
         case TypeId::kReal:
         case TypeId::kDouble: {
             double d;
-            if (kind == dom::element_type::DOUBLE) d = value.get_double().value_unsafe();
-            else if (kind == dom::element_type::INT64) d = static_cast<double>(value.get_int64().value_unsafe());
-            else if (kind == dom::element_type::UINT64) d = static_cast<double>(value.get_uint64().value_unsafe());
-            else if (kind != dom::element_type::STRING || !parse_double_text(value.get_string().value_unsafe(), d)) return false;
-            if (type.id() == TypeId::kReal) column.append<float>(static_cast<float>(d));
-            else column.append<double>(d);
+            if (kind == dom::element_type::DOUBLE)
+                d = value.get_double().value_unsafe();
+            else if (kind == dom::element_type::INT64)
+                d = static_cast<double>(value.get_int64().value_unsafe());
+            else if (kind == dom::element_type::UINT64)
+                d = static_cast<double>(value.get_uint64().value_unsafe());
+            else if (kind != dom::element_type::STRING ||
+                     !parse_double_text(value.get_string().value_unsafe(), d))
+                return false;
+            if (type.id() == TypeId::kReal)
+                column.append<float>(static_cast<float>(d));
+            else
+                column.append<double>(d);
             return true;
         }
         case TypeId::kDecimal: {
@@ -218,9 +252,12 @@ bool append_json(Column& column, dom::element value, std::string& scratch) {
                 v = static_cast<int128_t>(value.get_int64().value_unsafe()) * pow10_i128(type.scale());
                 if (!decimal_fits(v, type.precision())) return false;
             } else {
-                if (kind == dom::element_type::STRING) scratch = std::string(value.get_string().value_unsafe());
-                else if (kind == dom::element_type::DOUBLE || kind == dom::element_type::UINT64) scratch = simdjson::minify(value);
-                else return false;
+                if (kind == dom::element_type::STRING)
+                    scratch = std::string(value.get_string().value_unsafe());
+                else if (kind == dom::element_type::DOUBLE || kind == dom::element_type::UINT64)
+                    scratch = simdjson::minify(value);
+                else
+                    return false;
                 if (!parse_decimal_text(scratch, type.precision(), type.scale(), v)) return false;
             }
             column.append<int128_t>(v);
@@ -228,14 +265,16 @@ bool append_json(Column& column, dom::element value, std::string& scratch) {
         }
         case TypeId::kDate: {
             int32_t day;
-            if (kind != dom::element_type::STRING || !parse_date_text(value.get_string().value_unsafe(), day)) return false;
+            if (kind != dom::element_type::STRING || !parse_date_text(value.get_string().value_unsafe(), day))
+                return false;
             column.append<int32_t>(day);
             return true;
         }
         case TypeId::kTimestamp:
         case TypeId::kTimestampTz: {
             int64_t micros;
-            if (kind != dom::element_type::STRING || !parse_timestamp_text(value.get_string().value_unsafe(), true, micros)) {
+            if (kind != dom::element_type::STRING ||
+                !parse_timestamp_text(value.get_string().value_unsafe(), true, micros)) {
                 return false;
             }
             column.append<int64_t>(micros);
@@ -278,7 +317,8 @@ bool append_json(Column& column, dom::element value, std::string& scratch) {
             if (column.has_nulls()) column.mutable_validity();
             return true;
         }
-        default: return false;
+        default:
+            return false;
     }
 }
 
@@ -291,14 +331,18 @@ JsonFormat parse_json_format(std::string_view text) {
         return JsonFormat::kNewlineDelimited;
     }
     if (lower == "array") return JsonFormat::kArray;
-    raise(ErrorCode::kInvalidParameter, "unknown JSON format '{}' (expected auto, newline_delimited or array)", text);
+    raise(ErrorCode::kInvalidParameter,
+          "unknown JSON format '{}' (expected auto, newline_delimited or array)", text);
 }
 
 const char* json_format_name(JsonFormat format) {
     switch (format) {
-        case JsonFormat::kAuto: return "auto";
-        case JsonFormat::kNewlineDelimited: return "newline_delimited";
-        case JsonFormat::kArray: return "array";
+        case JsonFormat::kAuto:
+            return "auto";
+        case JsonFormat::kNewlineDelimited:
+            return "newline_delimited";
+        case JsonFormat::kArray:
+            return "array";
     }
     return "?";
 }
@@ -345,16 +389,19 @@ JsonSchema sniff_json(InputStream& input, const JsonOptions& options) {
     sample.resize(1 << 20);
     sample.resize(input.read_fully(sample.data(), sample.size()));
     bool eof = sample.size() < (1u << 20);
-    schema.format = options.format == JsonFormat::kAuto ? detect_format(sample.data(), sample.size()) : options.format;
+    schema.format =
+        options.format == JsonFormat::kAuto ? detect_format(sample.data(), sample.size()) : options.format;
 
     if (schema.format == JsonFormat::kArray) {
         if (!eof) sample += read_all(input);
         simdjson::padded_string padded(sample);
         dom::element doc;
         auto error = parser.parse(padded).get(doc);
-        if (error) raise(ErrorCode::kBadFile, "file {}: invalid JSON: {}", file, simdjson::error_message(error));
+        if (error)
+            raise(ErrorCode::kBadFile, "file {}: invalid JSON: {}", file, simdjson::error_message(error));
         dom::array array;
-        if (doc.get_array().get(array)) raise(ErrorCode::kBadFile, "file {}: expected a JSON array of objects", file);
+        if (doc.get_array().get(array))
+            raise(ErrorCode::kBadFile, "file {}: expected a JSON array of objects", file);
         for (dom::element item : array) {
             if (sample_rows++ >= options.sample_size) break;
             dom::object object;
@@ -389,7 +436,8 @@ JsonSchema sniff_json(InputStream& input, const JsonOptions& options) {
             position = 3;
         }
         while (position < usable && sample_rows < options.sample_size) {
-            const char* newline = static_cast<const char*>(std::memchr(data + position, '\n', usable - position));
+            const char* newline =
+                static_cast<const char*>(std::memchr(data + position, '\n', usable - position));
             size_t end = newline ? static_cast<size_t>(newline - data) : usable;
             ++line;
             size_t start = position;
@@ -402,7 +450,8 @@ JsonSchema sniff_json(InputStream& input, const JsonOptions& options) {
             if (error) {
                 if (options.ignore_errors) continue;
                 raise(ErrorCode::kBadFile, "file {} line {}: {}", file, line,
-                      error == simdjson::INCORRECT_TYPE ? "expected a JSON object" : simdjson::error_message(error));
+                      error == simdjson::INCORRECT_TYPE ? "expected a JSON object"
+                                                        : simdjson::error_message(error));
             }
             ++sample_rows;
             if (options.columns.empty()) root.add_object(object);
@@ -417,7 +466,8 @@ JsonSchema sniff_json(InputStream& input, const JsonOptions& options) {
     } else {
         schema.names = root.names;
         for (const auto& field : root.fields) schema.types.push_back(field->to_type());
-        if (schema.names.empty()) raise(ErrorCode::kBadFile, "file {}: no JSON objects to detect the columns from", file);
+        if (schema.names.empty())
+            raise(ErrorCode::kBadFile, "file {}: no JSON objects to detect the columns from", file);
     }
     for (const auto& [name, type] : options.types) {
         bool found = false;
@@ -427,7 +477,8 @@ JsonSchema sniff_json(InputStream& input, const JsonOptions& options) {
                 found = true;
             }
         }
-        if (!found) raise(ErrorCode::kUndefinedColumn, "types option names unknown column '{}' in {}", name, file);
+        if (!found)
+            raise(ErrorCode::kUndefinedColumn, "types option names unknown column '{}' in {}", name, file);
     }
     return schema;
 }
@@ -470,7 +521,8 @@ struct JsonReader::State {
         return line_locator(first_row_offset) + relative + 1;
     }
     std::string where(uint64_t relative_line) {
-        if (schema.format == JsonFormat::kArray) return fmt::format("file {} element {}", input->path(), element_index);
+        if (schema.format == JsonFormat::kArray)
+            return fmt::format("file {} element {}", input->path(), element_index);
         return fmt::format("file {} line {}", input->path(), physical_line(relative_line));
     }
 
@@ -482,13 +534,17 @@ struct JsonReader::State {
             end -= position;
             position = 0;
         }
-        if (buffer.empty()) buffer.resize(kInitialBlockSize + kPadding);
-        else if (last_read_filled && buffer.size() < kBlockSize + kPadding) buffer.resize((buffer.size() - kPadding) * 2 + kPadding);
+        if (buffer.empty())
+            buffer.resize(kInitialBlockSize + kPadding);
+        else if (last_read_filled && buffer.size() < kBlockSize + kPadding)
+            buffer.resize((buffer.size() - kPadding) * 2 + kPadding);
         if (end + kPadding >= buffer.size()) buffer.resize(buffer.size() * 2);
         size_t room = buffer.size() - kPadding - end;
         uint64_t stream_position = buffer_offset + end;
-        if (stream_position >= range.end) room = std::min(room, kTailReadSize);
-        else if (range.end - stream_position < room) room = std::min(room, static_cast<size_t>(range.end - stream_position) + kTailReadSize);
+        if (stream_position >= range.end)
+            room = std::min(room, kTailReadSize);
+        else if (range.end - stream_position < room)
+            room = std::min(room, static_cast<size_t>(range.end - stream_position) + kTailReadSize);
         size_t n = input->read_fully(buffer.data() + end, room);
         end += n;
         last_read_filled = n == room;
@@ -504,8 +560,11 @@ struct JsonReader::State {
             whole = simdjson::padded_string(text);
             dom::element doc;
             auto error = parser.parse(whole).get(doc);
-            if (error) raise(ErrorCode::kBadFile, "file {}: invalid JSON: {}", input->path(), simdjson::error_message(error));
-            if (doc.get_array().get(array)) raise(ErrorCode::kBadFile, "file {}: expected a JSON array of objects", input->path());
+            if (error)
+                raise(ErrorCode::kBadFile, "file {}: invalid JSON: {}", input->path(),
+                      simdjson::error_message(error));
+            if (doc.get_array().get(array))
+                raise(ErrorCode::kBadFile, "file {}: expected a JSON array of objects", input->path());
             array_it = array.begin();
             array_end = array.end();
             return;
@@ -544,8 +603,9 @@ struct JsonReader::State {
             filled[out] = 1;
             if (!append_json(*outputs[out], field.value, scratch)) {
                 if (!schema.ignore_errors) {
-                    raise(ErrorCode::kBadFile, "{}, column '{}': cannot convert {} to {}", where(relative_line),
-                          output_names[out], clip(simdjson::minify(field.value)), outputs[out]->type().to_string());
+                    raise(ErrorCode::kBadFile, "{}, column '{}': cannot convert {} to {}",
+                          where(relative_line), output_names[out], clip(simdjson::minify(field.value)),
+                          outputs[out]->type().to_string());
                 }
                 ok = false;
                 filled[out] = 0;
@@ -626,10 +686,12 @@ struct JsonReader::State {
                 if (error) {
                     if (schema.ignore_errors) continue;
                     raise(ErrorCode::kBadFile, "{}: {}", where(relative_line),
-                          error == simdjson::INCORRECT_TYPE ? "expected a JSON object" : simdjson::error_message(error));
+                          error == simdjson::INCORRECT_TYPE ? "expected a JSON object"
+                                                            : simdjson::error_message(error));
                 }
             }
-            if (!append_object(object, relative_line)) bad_rows.push_back(static_cast<uint32_t>(current_rows));
+            if (!append_object(object, relative_line))
+                bad_rows.push_back(static_cast<uint32_t>(current_rows));
             ++current_rows;
         }
         batch = Batch(current_rows, outputs);
@@ -638,8 +700,10 @@ struct JsonReader::State {
             std::vector<uint32_t> keep;
             size_t b = 0;
             for (uint32_t r = 0; r < current_rows; ++r) {
-                if (b < bad_rows.size() && bad_rows[b] == r) ++b;
-                else keep.push_back(r);
+                if (b < bad_rows.size() && bad_rows[b] == r)
+                    ++b;
+                else
+                    keep.push_back(r);
             }
             batch = batch.gather(keep.data(), keep.size());
         }
@@ -659,13 +723,15 @@ JsonReader::JsonReader(std::unique_ptr<InputStream> input, JsonSchema schema, st
     s.batch_rows = std::max<size_t>(batch_rows, 1);
     s.range = range;
     s.line_locator = std::move(line_locator);
-    if (s.schema.format == JsonFormat::kAuto) raise(ErrorCode::kInternal, "JsonReader needs a resolved format");
+    if (s.schema.format == JsonFormat::kAuto)
+        raise(ErrorCode::kInternal, "JsonReader needs a resolved format");
     if (s.schema.format == JsonFormat::kArray && (range.begin != 0 || range.end != ByteRange{}.end)) {
         raise(ErrorCode::kInternal, "JSON array files cannot be read in byte ranges");
     }
     for (size_t i = 0; i < s.projection.size(); ++i) {
         size_t column = s.projection[i];
-        if (column >= s.schema.names.size()) raise(ErrorCode::kInternal, "JSON projection index out of range");
+        if (column >= s.schema.names.size())
+            raise(ErrorCode::kInternal, "JSON projection index out of range");
         s.output_of_key.emplace(s.schema.names[column], i);
         s.output_names.push_back(s.schema.names[column]);
     }

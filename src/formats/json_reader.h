@@ -40,7 +40,7 @@ struct JsonSchema {
 JsonSchema sniff_json(InputStream& input, const JsonOptions& options);
 
 class JsonReader {
-public:
+  public:
     using LineLocator = std::function<uint64_t(uint64_t offset)>;  // newlines before `offset`
 
     // Same input/range contract as CsvReader (ranges only for newline-delimited files).
@@ -52,7 +52,7 @@ public:
     uint64_t rows_read() const;
     uint64_t source_bytes_read() const;
 
-private:
+  private:
     struct State;
     std::unique_ptr<State> state_;
 };

@@ -37,7 +37,8 @@ bool parse_boolean_text(std::string_view s, bool lenient, uint8_t& out) {
         return true;
     }
     if (!lenient) return false;
-    if (equals_ignore_case(s, "t") || equals_ignore_case(s, "yes") || equals_ignore_case(s, "y") || s == "1") {
+    if (equals_ignore_case(s, "t") || equals_ignore_case(s, "yes") || equals_ignore_case(s, "y") ||
+        s == "1") {
         out = 1;
         return true;
     }

@@ -5,7 +5,9 @@
 
 namespace fedq {
 
-bool has_glob_characters(std::string_view text) { return text.find_first_of("*?[") != std::string_view::npos; }
+bool has_glob_characters(std::string_view text) {
+    return text.find_first_of("*?[") != std::string_view::npos;
+}
 
 namespace {
 

@@ -21,7 +21,7 @@ struct FileInfo {
 };
 
 class RandomAccessFile {
-public:
+  public:
     virtual ~RandomAccessFile() = default;
     virtual const std::string& path() const = 0;
     virtual uint64_t size() const = 0;
@@ -31,7 +31,7 @@ public:
 };
 
 class FileSystem {
-public:
+  public:
     virtual ~FileSystem() = default;
     virtual std::string scheme() const = 0;  // "file", "s3"
     // Throws kIo (naming the path and the system's reason) if the file cannot be opened.

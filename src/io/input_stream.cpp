@@ -25,7 +25,7 @@ constexpr size_t kCompressedBlock = 1 << 20;
 
 // Shared plumbing for decompressors: a compressed input buffer refilled from the file.
 class CompressedSource {
-public:
+  public:
     explicit CompressedSource(std::unique_ptr<RandomAccessFile> file) : file_(std::move(file)) {
         buffer_.resize(kCompressedBlock);
     }
@@ -44,7 +44,7 @@ public:
     uint64_t bytes_read() const { return file_offset_; }
     const std::string& path() const { return file_->path(); }
 
-private:
+  private:
     std::unique_ptr<RandomAccessFile> file_;
     std::vector<uint8_t> buffer_;
     size_t position_ = 0;
@@ -53,7 +53,7 @@ private:
 };
 
 class GzipInputStream final : public InputStream {
-public:
+  public:
     explicit GzipInputStream(std::unique_ptr<RandomAccessFile> file) : source_(std::move(file)) {
         std::memset(&stream_, 0, sizeof(stream_));
         if (inflateInit2(&stream_, 15 + 32) != Z_OK) raise(ErrorCode::kOutOfMemory, "cannot initialize zlib");
@@ -97,7 +97,7 @@ public:
     uint64_t source_bytes_read() const override { return source_.bytes_read(); }
     const std::string& path() const override { return source_.path(); }
 
-private:
+  private:
     CompressedSource source_;
     z_stream stream_;
     bool in_member_ = false;
@@ -105,7 +105,7 @@ private:
 };
 
 class ZstdInputStream final : public InputStream {
-public:
+  public:
     explicit ZstdInputStream(std::unique_ptr<RandomAccessFile> file) : source_(std::move(file)) {
         stream_ = ZSTD_createDStream();
         if (!stream_) raise(ErrorCode::kOutOfMemory, "cannot initialize zstd");
@@ -123,7 +123,8 @@ public:
                 size_t rc = ZSTD_decompressStream(stream_, &out, &empty);
                 if (ZSTD_isError(rc)) fail(rc);
                 if (out.pos < out.size) {
-                    if (frame_open_) raise(ErrorCode::kBadFile, "file {}: truncated zstd data", source_.path());
+                    if (frame_open_)
+                        raise(ErrorCode::kBadFile, "file {}: truncated zstd data", source_.path());
                     finished_ = true;
                 }
                 break;
@@ -139,7 +140,7 @@ public:
     uint64_t source_bytes_read() const override { return source_.bytes_read(); }
     const std::string& path() const override { return source_.path(); }
 
-private:
+  private:
     [[noreturn]] void fail(size_t rc) {
         raise(ErrorCode::kBadFile, "file {}: corrupt zstd data ({})", source_.path(), ZSTD_getErrorName(rc));
     }
@@ -180,10 +181,14 @@ std::string_view strip_compression_extension(std::string_view path) {
 
 const char* compression_name(Compression compression) {
     switch (compression) {
-        case Compression::kAuto: return "auto";
-        case Compression::kNone: return "none";
-        case Compression::kGzip: return "gzip";
-        case Compression::kZstd: return "zstd";
+        case Compression::kAuto:
+            return "auto";
+        case Compression::kNone:
+            return "none";
+        case Compression::kGzip:
+            return "gzip";
+        case Compression::kZstd:
+            return "zstd";
     }
     return "?";
 }
@@ -214,11 +219,15 @@ size_t FileInputStream::read(void* dest, size_t length) {
     return n;
 }
 
-std::unique_ptr<InputStream> open_input_stream(std::unique_ptr<RandomAccessFile> file, Compression compression) {
+std::unique_ptr<InputStream> open_input_stream(std::unique_ptr<RandomAccessFile> file,
+                                               Compression compression) {
     switch (resolve_compression(compression, file->path())) {
-        case Compression::kGzip: return std::make_unique<GzipInputStream>(std::move(file));
-        case Compression::kZstd: return std::make_unique<ZstdInputStream>(std::move(file));
-        default: return std::make_unique<FileInputStream>(std::move(file));
+        case Compression::kGzip:
+            return std::make_unique<GzipInputStream>(std::move(file));
+        case Compression::kZstd:
+            return std::make_unique<ZstdInputStream>(std::move(file));
+        default:
+            return std::make_unique<FileInputStream>(std::move(file));
     }
 }
 

@@ -26,7 +26,7 @@ std::string_view strip_compression_extension(std::string_view path);
 const char* compression_name(Compression compression);
 
 class InputStream {
-public:
+  public:
     virtual ~InputStream() = default;
     // Reads up to `length` bytes; returns 0 only at the end of the stream.
     virtual size_t read(void* dest, size_t length) = 0;
@@ -40,14 +40,14 @@ public:
 
 // Reads file bytes [begin, end) sequentially (end = the file size if 0).
 class FileInputStream final : public InputStream {
-public:
+  public:
     FileInputStream(std::unique_ptr<RandomAccessFile> file, uint64_t begin = 0, uint64_t end = 0);
     size_t read(void* dest, size_t length) override;
     uint64_t source_bytes_read() const override { return position_ - begin_; }
     const std::string& path() const override { return file_->path(); }
     uint64_t position() const { return position_; }
 
-private:
+  private:
     std::unique_ptr<RandomAccessFile> file_;
     uint64_t begin_;
     uint64_t position_;
@@ -55,8 +55,10 @@ private:
 };
 
 // Opens a decompressing (or plain) stream over the whole file.
-std::unique_ptr<InputStream> open_input_stream(std::unique_ptr<RandomAccessFile> file, Compression compression);
+std::unique_ptr<InputStream> open_input_stream(std::unique_ptr<RandomAccessFile> file,
+                                               Compression compression);
 // Convenience: open `path` on its file system.
-std::unique_ptr<InputStream> open_input_stream(const std::string& path, Compression compression = Compression::kAuto);
+std::unique_ptr<InputStream> open_input_stream(const std::string& path,
+                                               Compression compression = Compression::kAuto);
 
 }  // namespace fedq

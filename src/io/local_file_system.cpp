@@ -16,7 +16,7 @@ namespace fedq {
 namespace {
 
 class LocalFile final : public RandomAccessFile {
-public:
+  public:
     LocalFile(std::string path, int fd, uint64_t size) : path_(std::move(path)), fd_(fd), size_(size) {}
     ~LocalFile() override { ::close(fd_); }
     const std::string& path() const override { return path_; }
@@ -37,7 +37,7 @@ public:
         return done;
     }
 
-private:
+  private:
     std::string path_;
     int fd_;
     uint64_t size_;
@@ -83,7 +83,8 @@ std::vector<std::string> list_directory(const std::string& prefix) {
     std::error_code error;
     std::filesystem::directory_iterator it(prefix.empty() ? "." : prefix, error);
     if (error) {
-        if (error == std::errc::no_such_file_or_directory || error == std::errc::not_a_directory) return names;
+        if (error == std::errc::no_such_file_or_directory || error == std::errc::not_a_directory)
+            return names;
         raise(ErrorCode::kIo, "cannot list directory '{}': {}", prefix, error.message());
     }
     for (; it != std::filesystem::directory_iterator(); it.increment(error)) {
@@ -94,7 +95,7 @@ std::vector<std::string> list_directory(const std::string& prefix) {
 }
 
 class GlobWalker {
-public:
+  public:
     explicit GlobWalker(std::vector<std::string> segments) : segments_(std::move(segments)) {}
 
     void walk(const std::string& prefix, size_t index) {
@@ -117,16 +118,20 @@ public:
         if (!has_glob_characters(segment)) {
             std::string child = prefix + segment;
             StatResult st = stat_path(child);
-            if (last && st.is_file) results_.push_back({child, st.size});
-            else if (!last && st.is_directory) walk(child + "/", index + 1);
+            if (last && st.is_file)
+                results_.push_back({child, st.size});
+            else if (!last && st.is_directory)
+                walk(child + "/", index + 1);
             return;
         }
         for (const auto& name : list_directory(prefix)) {
             if (!glob_match_segment(segment, name)) continue;
             std::string child = prefix + name;
             StatResult st = stat_path(child);
-            if (last && st.is_file) results_.push_back({child, st.size});
-            else if (!last && st.is_directory) walk(child + "/", index + 1);
+            if (last && st.is_file)
+                results_.push_back({child, st.size});
+            else if (!last && st.is_directory)
+                walk(child + "/", index + 1);
         }
     }
 
@@ -136,14 +141,16 @@ public:
             if (name[0] == '.' || name[0] == '_') continue;
             std::string child = prefix + name;
             StatResult st = stat_path(child);
-            if (st.is_file) results_.push_back({child, st.size});
-            else if (st.is_directory) walk_all(child + "/");
+            if (st.is_file)
+                results_.push_back({child, st.size});
+            else if (st.is_directory)
+                walk_all(child + "/");
         }
     }
 
     std::vector<FileInfo>& results() { return results_; }
 
-private:
+  private:
     std::vector<std::string> segments_;
     std::vector<FileInfo> results_;
 };
@@ -197,12 +204,14 @@ std::vector<FileInfo> LocalFileSystem::glob(const std::string& pattern) {
             prefix += segments[first_wild] + "/";
             ++first_wild;
         }
-        GlobWalker walker(std::vector<std::string>(segments.begin() + static_cast<long>(first_wild), segments.end()));
+        GlobWalker walker(
+            std::vector<std::string>(segments.begin() + static_cast<long>(first_wild), segments.end()));
         walker.walk(prefix, 0);
         results = std::move(walker.results());
     }
     if (results.empty()) raise(ErrorCode::kUndefinedTable, "no files match '{}'", pattern);
-    std::sort(results.begin(), results.end(), [](const FileInfo& a, const FileInfo& b) { return a.path < b.path; });
+    std::sort(results.begin(), results.end(),
+              [](const FileInfo& a, const FileInfo& b) { return a.path < b.path; });
     results.erase(std::unique(results.begin(), results.end()), results.end());
     return results;
 }

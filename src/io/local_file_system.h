@@ -6,7 +6,7 @@
 namespace fedq {
 
 class LocalFileSystem final : public FileSystem {
-public:
+  public:
     std::string scheme() const override { return "file"; }
     std::unique_ptr<RandomAccessFile> open(const std::string& path) override;
     std::vector<FileInfo> glob(const std::string& pattern) override;

@@ -141,7 +141,9 @@ LogicalPtr push(LogicalPtr node, std::vector<BoundExprPtr> predicates) {
             for (auto& c : condition) {
                 if (is_true_constant(*c)) continue;
                 bool deterministic = c->is_deterministic();
-                if (deterministic && only_uses(*c, right_ids) && type != LogicalJoinType::kFull) {
+                // Null-aware joins (NOT IN) must see the build rows a key comparison would reject: a NULL
+                // among them changes the result, so their conditions stay in the join.
+                if (deterministic && only_uses(*c, right_ids) && type != LogicalJoinType::kFull && !join.null_aware) {
                     if (inner || type == LogicalJoinType::kLeft || type == LogicalJoinType::kSemi ||
                         type == LogicalJoinType::kAnti || type == LogicalJoinType::kMark) {
                         right_preds.push_back(std::move(c));

@@ -17,10 +17,12 @@ std::set<ColumnId> ids_of(const LogicalNode& node) {
     return ids;
 }
 
-bool uses_only(const BoundExpr& e, const std::set<ColumnId>& ids) {
+// `allow_constant`: a side without columns (a constant) may serve as a probe key: `3 IN (SELECT y ...)`.
+bool uses_only(const BoundExpr& e, const std::set<ColumnId>& ids, bool allow_constant = false) {
     std::vector<ColumnId> used;
     e.collect_columns(used);
-    return !used.empty() && std::all_of(used.begin(), used.end(), [&](ColumnId id) { return ids.count(id) > 0; });
+    if (used.empty()) return allow_constant && e.is_deterministic();
+    return std::all_of(used.begin(), used.end(), [&](ColumnId id) { return ids.count(id) > 0; });
 }
 
 }  // namespace
@@ -42,11 +44,11 @@ void extract_join_keys(LogicalNode& node) {
         if (c->kind == BoundExprKind::kFunction && c->function->name == "$eq" && c->children.size() == 2) {
             auto& a = c->children[0];
             auto& b = c->children[1];
-            if (uses_only(*a, left) && uses_only(*b, right)) {
+            if (uses_only(*a, left, true) && uses_only(*b, right)) {
                 node.equi_keys.emplace_back(std::move(a), std::move(b));
                 continue;
             }
-            if (uses_only(*a, right) && uses_only(*b, left)) {
+            if (uses_only(*a, right) && uses_only(*b, left, true)) {
                 node.equi_keys.emplace_back(std::move(b), std::move(a));
                 continue;
             }

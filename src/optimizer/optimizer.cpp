@@ -17,6 +17,12 @@ void refresh_outputs(LogicalNode& node) {
             node.outputs = std::move(outputs);
             break;
         }
+        case LogicalKind::kUnnest: {
+            std::vector<OutputColumn> outputs = node.children[0]->outputs;
+            outputs.insert(outputs.end(), node.unnest_outputs.begin(), node.unnest_outputs.end());
+            node.outputs = std::move(outputs);
+            break;
+        }
         case LogicalKind::kWindow: {
             std::vector<OutputColumn> outputs = node.children[0]->outputs;
             for (const auto& w : node.windows) outputs.push_back({w.output, w.name, w.type});
@@ -56,6 +62,7 @@ double estimate_rows(const LogicalNode& node) {
             return node.limit ? std::min<double>(static_cast<double>(*node.limit), estimate_rows(*node.children[0]))
                               : estimate_rows(*node.children[0]);
         case LogicalKind::kValues: return static_cast<double>(node.rows.size());
+        case LogicalKind::kUnnest: return estimate_rows(*node.children[0]) * 10;
         case LogicalKind::kUnionAll: {
             double total = 0;
             for (const auto& c : node.children) total += estimate_rows(*c);

@@ -91,6 +91,12 @@ void prune(LogicalNode& node, std::set<ColumnId> required) {
             refresh_outputs(node);
             return;
         }
+        case LogicalKind::kUnnest: {
+            for (const auto& e : node.expressions) add_refs(e.get(), required);
+            prune(*node.children[0], std::move(required));
+            refresh_outputs(node);
+            return;
+        }
         case LogicalKind::kWindow: {
             for (const auto& w : node.windows) {
                 for (const auto& a : w.args) add_refs(a.get(), required);

@@ -73,6 +73,7 @@ Binder::Binder(CatalogManager& catalogs, const SessionState& session) : catalogs
 BoundQuery Binder::bind_query(const ast::Query& query) { return bind_query_in(query, nullptr); }
 
 BoundQuery Binder::bind_query_in(const ast::Query& query, const Scope* outer) {
+    if (query.recursive) fail_at(ErrorCode::kNotSupported, query.position, "WITH RECURSIVE is not supported yet");
     std::map<std::string, const ast::CommonTableExpr*> ctes;
     for (const auto& cte : query.with) {
         std::string key = cte.name.quoted ? cte.name.name : to_lower(cte.name.name);
@@ -427,6 +428,11 @@ LogicalPtr Binder::bind_table_ref(const ast::TableRef& ref, const Scope* outer, 
         case ast::TableRefKind::kTableFunction: {
             const auto& fn = static_cast<const ast::TableFunctionRef&>(ref);
             std::string name = to_lower(fn.name.parts.back().name);
+            if (name == "unnest") {
+                Scope arguments;
+                arguments.parent = outer;
+                return bind_unnest(fn, single_row(), arguments, scope);
+            }
             std::string format;
             if (name == "read_csv" || name == "read_csv_auto") format = "csv";
             else if (name == "read_json" || name == "read_json_auto" || name == "read_ndjson") format = "json";
@@ -474,8 +480,58 @@ LogicalPtr Binder::bind_table_ref(const ast::TableRef& ref, const Scope* outer, 
     fail_at(ErrorCode::kInternal, ref.position, "unknown table reference");
 }
 
+LogicalPtr Binder::bind_unnest(const ast::TableFunctionRef& ref, LogicalPtr input, const Scope& argument_scope, Scope& scope) {
+    auto unnest = make_node(LogicalKind::kUnnest);
+    std::vector<std::string> names;
+    for (size_t i = 0; i < ref.args.size(); ++i) {
+        std::string arg_name = i < ref.arg_names.size() ? to_lower(ref.arg_names[i]) : "";
+        if (arg_name == "ordinality") {
+            unnest->with_ordinality = true;
+            continue;
+        }
+        ExpressionBinder binder(*this, argument_scope);
+        binder.clause = "UNNEST";
+        BoundExprPtr array = binder.bind(*ref.args[i]);
+        if (array->type.id() != TypeId::kArray) {
+            fail_at(ErrorCode::kDatatypeMismatch, ref.args[i]->position,
+                    fmt::format("UNNEST expects an ARRAY, not {}", array->type.to_string()));
+        }
+        std::string name = ref.alias.columns.size() > names.size() ? ref.alias.columns[names.size()].name : fmt::format("_col{}", names.size());
+        unnest->unnest_outputs.push_back({next_column_id(), name, array->type.element()});
+        names.push_back(name);
+        unnest->expressions.push_back(std::move(array));
+    }
+    if (unnest->expressions.empty()) fail_at(ErrorCode::kSyntax, ref.position, "UNNEST requires at least one array");
+    if (unnest->with_ordinality) {
+        std::string name = ref.alias.columns.size() > names.size() ? ref.alias.columns[names.size()].name : "ordinality";
+        unnest->unnest_outputs.push_back({next_column_id(), name, Type::bigint()});
+        names.push_back(name);
+    }
+    if (ref.alias.columns.size() > names.size()) {
+        fail_at(ErrorCode::kSyntax, ref.position, fmt::format("UNNEST produces {} columns but the alias names {}", names.size(), ref.alias.columns.size()));
+    }
+    std::string table = ref.alias.name ? ref.alias.name->name : "unnest";
+    for (const auto& o : unnest->unnest_outputs) scope.columns.push_back({table, o.name, o.id, o.type});
+    unnest->outputs = input->outputs;
+    unnest->outputs.insert(unnest->outputs.end(), unnest->unnest_outputs.begin(), unnest->unnest_outputs.end());
+    unnest->children.push_back(std::move(input));
+    return unnest;
+}
+
 LogicalPtr Binder::bind_join(const ast::JoinTableRef& ref, const Scope* outer, Scope& scope) {
     Scope left_scope, right_scope;
+    if (ref.right->kind == ast::TableRefKind::kTableFunction &&
+        to_lower(static_cast<const ast::TableFunctionRef&>(*ref.right).name.parts.back().name) == "unnest" &&
+        (ref.join_type == ast::JoinType::kCross || ref.join_type == ast::JoinType::kInner) && !ref.on && ref.using_columns.empty()) {
+        // Lateral: the arrays may refer to the columns on the left.
+        LogicalPtr left = bind_table_ref(*ref.left, outer, left_scope);
+        left_scope.parent = outer;
+        Scope unnest_scope;
+        LogicalPtr plan = bind_unnest(static_cast<const ast::TableFunctionRef&>(*ref.right), std::move(left), left_scope, unnest_scope);
+        scope.columns.insert(scope.columns.end(), left_scope.columns.begin(), left_scope.columns.end());
+        scope.columns.insert(scope.columns.end(), unnest_scope.columns.begin(), unnest_scope.columns.end());
+        return plan;
+    }
     LogicalPtr left = bind_table_ref(*ref.left, outer, left_scope);
     LogicalPtr right = bind_table_ref(*ref.right, outer, right_scope);
     auto join = make_node(LogicalKind::kJoin);

@@ -62,6 +62,9 @@ private:
     LogicalPtr bind_table_ref(const ast::TableRef& ref, const Scope* outer, Scope& scope);
     LogicalPtr bind_named_table(const ast::NamedTableRef& ref, const Scope* outer, Scope& scope);
     LogicalPtr bind_join(const ast::JoinTableRef& ref, const Scope* outer, Scope& scope);
+    // UNNEST(array, ...) [WITH ORDINALITY] over `input` (one row for a standalone UNNEST); its
+    // arguments may use the columns of `argument_scope` (CROSS JOIN UNNEST(t.arr)).
+    LogicalPtr bind_unnest(const ast::TableFunctionRef& ref, LogicalPtr input, const Scope& argument_scope, Scope& scope);
     LogicalPtr make_scan(std::shared_ptr<Connector> connector, const std::string& catalog, TableInfo info,
                          const std::string& alias, const ast::TableAlias& aliases, Scope& scope);
     LogicalPtr apply_alias(LogicalPtr plan, const std::vector<std::string>& names, const std::string& table,

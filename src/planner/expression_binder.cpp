@@ -85,9 +85,7 @@ BoundExprPtr make_comparison(const std::string& op, BoundExprPtr left, BoundExpr
                              const FunctionContext* context) {
     // Friendly coercion of string constants to the other side's type: o_orderdate >= '1995-01-01'.
     auto adapt = [](BoundExprPtr& constant_side, const BoundExprPtr& other) {
-        if (constant_side->kind == BoundExprKind::kConstant && constant_side->type.is_string() &&
-            !other->type.is_string() && other->type.id() != TypeId::kNull && !other->type.is_nested() &&
-            other->type.id() != TypeId::kVarbinary) {
+        if (constant_side->kind == BoundExprKind::kConstant && constant_side->type.is_string() && other->type.is_temporal()) {
             constant_side = make_cast(std::move(constant_side), other->type);
         }
     };
@@ -281,7 +279,63 @@ BoundExprPtr ExpressionBinder::bind_literal(const ast::LiteralExpr& e) {
     fail_at(ErrorCode::kInternal, e.position, "unknown literal");
 }
 
+namespace {
+
+// ROW field access: row_expr.field.
+BoundExprPtr make_field_access(BoundExprPtr row, const ast::Identifier& field, SqlPosition position) {
+    if (row->type.id() != TypeId::kRow) {
+        fail_at(ErrorCode::kDatatypeMismatch, position, fmt::format("cannot access field \"{}\" of a {} value", field.name, row->type.to_string()));
+    }
+    const auto& names = row->type.field_names();
+    size_t index = names.size();
+    for (size_t i = 0; i < names.size(); ++i) {
+        if (field.quoted ? names[i] == field.name : to_lower(names[i]) == to_lower(field.name)) index = i;
+    }
+    if (index == names.size()) {
+        fail_at(ErrorCode::kUndefinedColumn, position, fmt::format("ROW has no field \"{}\"", field.name));
+    }
+    auto function = std::make_shared<BoundScalarFunction>();
+    function->name = "$field";
+    function->arg_types = {row->type};
+    function->return_type = row->type.children()[index];
+    function->kernel = [index](const ScalarArgs& args, Column& out) {
+        out.append_range(args.columns[0]->children()[index], 0, args.rows);
+    };
+    auto call = BoundExpr::make(BoundExprKind::kFunction, function->return_type, {});
+    call->name = row->name + "." + names[index];
+    call->function = std::move(function);
+    call->children.push_back(std::move(row));
+    return call;
+}
+
+}  // namespace
+
 BoundExprPtr ExpressionBinder::bind_column(const ast::ColumnRefExpr& e) {
+    try {
+        return bind_column_exact(e);
+    } catch (const Error& error) {
+        if (error.code() != ErrorCode::kUndefinedColumn || e.name.parts.size() < 2) throw;
+        // a.b.c may be column a (or table.column a.b) followed by ROW field accesses.
+        for (size_t prefix = e.name.parts.size() - 1; prefix >= 1; --prefix) {
+            ast::ColumnRefExpr head;
+            head.position = e.position;
+            head.name.parts.assign(e.name.parts.begin(), e.name.parts.begin() + static_cast<long>(prefix));
+            BoundExprPtr base;
+            try {
+                base = bind_column_exact(head);
+            } catch (const Error& inner) {
+                if (inner.code() != ErrorCode::kUndefinedColumn) throw;
+                continue;
+            }
+            if (base->type.id() != TypeId::kRow) continue;
+            for (size_t i = prefix; i < e.name.parts.size(); ++i) base = make_field_access(std::move(base), e.name.parts[i], e.position);
+            return base;
+        }
+        throw;
+    }
+}
+
+BoundExprPtr ExpressionBinder::bind_column_exact(const ast::ColumnRefExpr& e) {
     const auto& parts = e.name.parts;
     // Try qualified forms: column; table.column; schema.table.column; catalog.schema.table.column.
     for (const Scope* scope = &scope_; scope; scope = scope->parent) {
@@ -348,13 +402,6 @@ BoundExprPtr ExpressionBinder::bind_binary(const ast::BinaryExpr& e) {
     try {
         bool comparison = e.op >= ast::BinaryOp::kEqual && e.op <= ast::BinaryOp::kGreaterEqual;
         if (comparison) return make_comparison(name, std::move(left), std::move(right), ctx);
-        if (e.op == ast::BinaryOp::kConcat) {
-            // || on non-strings concatenates their text (Trino requires varchar; be lenient for numbers).
-            if (left->type.id() != TypeId::kArray && !left->type.is_string() && left->type.id() != TypeId::kNull)
-                left = make_cast(std::move(left), Type::varchar());
-            if (right->type.id() != TypeId::kArray && !right->type.is_string() && right->type.id() != TypeId::kNull)
-                right = make_cast(std::move(right), Type::varchar());
-        }
         std::vector<BoundExprPtr> args;
         args.push_back(std::move(left));
         args.push_back(std::move(right));
@@ -425,8 +472,7 @@ BoundExprPtr ExpressionBinder::bind_in_list(const ast::InListExpr& e) {
     std::vector<BoundExprPtr> items;
     for (const auto& item : e.list) {
         BoundExprPtr b = bind(*item);
-        if (b->kind == BoundExprKind::kConstant && b->type.is_string() && !operand->type.is_string() &&
-            operand->type.id() != TypeId::kNull) {
+        if (b->kind == BoundExprKind::kConstant && b->type.is_string() && operand->type.is_temporal()) {
             b = make_cast(std::move(b), operand->type);
         }
         items.push_back(std::move(b));
@@ -567,6 +613,8 @@ BoundExprPtr ExpressionBinder::bind(const ast::Expr& expr) {
                 throw;
             }
         }
+        case ast::ExprKind::kQuantifiedComparison:
+            fail_at(ErrorCode::kNotSupported, expr.position, "comparisons with ANY/ALL (subquery) other than = ANY are not supported yet");
         case ast::ExprKind::kRowConstructor:
         case ast::ExprKind::kLambda:
             fail_at(ErrorCode::kNotSupported, expr.position, "row constructors and lambdas are not supported yet");

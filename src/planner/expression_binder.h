@@ -35,6 +35,7 @@ public:
 private:
     BoundExprPtr bind_literal(const ast::LiteralExpr& e);
     BoundExprPtr bind_column(const ast::ColumnRefExpr& e);
+    BoundExprPtr bind_column_exact(const ast::ColumnRefExpr& e);
     BoundExprPtr bind_binary(const ast::BinaryExpr& e);
     BoundExprPtr bind_function(const ast::FunctionExpr& e);
     BoundExprPtr bind_aggregate(const ast::FunctionExpr& e);

@@ -138,6 +138,13 @@ void explain_node(const LogicalNode& node, int depth, std::string& out,
         case LogicalKind::kUnionAll: line = "UnionAll"; break;
         case LogicalKind::kValues: line = fmt::format("Values ({} rows)", node.rows.size()); break;
         case LogicalKind::kDistinct: line = "Distinct"; break;
+        case LogicalKind::kUnnest: {
+            line = node.with_ordinality ? "Unnest WITH ORDINALITY" : "Unnest";
+            std::string exprs;
+            for (size_t i = 0; i < node.expressions.size(); ++i) exprs += (i ? ", " : "") + node.expressions[i]->to_string();
+            details.push_back("[" + exprs + "]");
+            break;
+        }
         case LogicalKind::kWindow: {
             line = "Window";
             for (const auto& w : node.windows) {

@@ -19,7 +19,7 @@ struct OutputColumn {
 };
 
 enum class LogicalKind : uint8_t {
-    kScan, kFilter, kProject, kAggregate, kJoin, kSort, kLimit, kUnionAll, kValues, kWindow, kDistinct,
+    kScan, kFilter, kProject, kAggregate, kJoin, kSort, kLimit, kUnionAll, kValues, kWindow, kDistinct, kUnnest,
 };
 
 enum class LogicalJoinType : uint8_t { kInner, kLeft, kRight, kFull, kCross, kSemi, kAnti, kMark };
@@ -122,6 +122,11 @@ struct LogicalNode {
 
     // kWindow: outputs = child outputs + one per call
     std::vector<WindowCall> windows;
+
+    // kUnnest: expressions = the arrays; outputs = child outputs + unnest_outputs (elements, then the
+    // ordinality column when with_ordinality)
+    std::vector<OutputColumn> unnest_outputs;
+    bool with_ordinality = false;
 
     std::vector<ColumnId> output_ids() const;
     const OutputColumn* find_output(ColumnId id) const;

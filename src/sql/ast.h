@@ -51,6 +51,7 @@ enum class ExprKind {
     kSubscript,       // base[index]
     kRowConstructor,  // ROW(a, b) or (a, b)
     kLambda,          // x -> expr (for array functions)
+    kQuantifiedComparison,  // x > ALL (subquery), x < ANY (subquery)
 };
 
 struct Expr {
@@ -190,6 +191,16 @@ struct InSubqueryExpr : Expr {
     ExprPtr operand;
     QueryPtr query;
     bool negated = false;
+};
+
+// x op ANY|SOME|ALL (subquery) for op in < <= > >= (and = ALL, <> ANY). The parser turns "x = ANY (q)"
+// into IN (q) and "x <> ALL (q)" into NOT IN (q), so those two never appear here.
+struct QuantifiedComparisonExpr : Expr {
+    QuantifiedComparisonExpr() : Expr(ExprKind::kQuantifiedComparison) {}
+    BinaryOp op = BinaryOp::kEqual;  // a comparison operator
+    bool all = false;                // ALL; false for ANY / SOME
+    ExprPtr operand;
+    QueryPtr query;
 };
 
 struct ExistsExpr : Expr {

@@ -225,6 +225,17 @@ public:
                 out += ')';
                 break;
             }
+            case ExprKind::kQuantifiedComparison: {
+                auto& q = static_cast<const QuantifiedComparisonExpr&>(e);
+                out += '(';
+                out += binary_op(q.op);
+                out += q.all ? " all " : " any ";
+                expr(*q.operand);
+                out += ' ';
+                query(*q.query);
+                out += ')';
+                break;
+            }
             case ExprKind::kExists: {
                 auto& ex = static_cast<const ExistsExpr&>(e);
                 out += ex.negated ? "(not_exists " : "(exists ";

@@ -1,5 +1,6 @@
 // The recursive-descent parser behind parse_sql (sql/parser.h). Internal to src/sql: the class is split
-// over parser.cpp (driver, statements), parser_query.cpp (queries, FROM) and parser_expression.cpp.
+// over parser.cpp (driver, statements), parser_query.cpp (queries, FROM), parser_expression.cpp
+// (operators, primaries, parentheses) and parser_function.cpp (calls, windows, special forms, types).
 //
 // Hostile input: recursion is bounded by kMaxDepth nesting levels (each parenthesis, subquery, NOT,
 // unary sign, CASE, function call... counts one level), and trees built by loops (a + b + c ...,
@@ -92,12 +93,13 @@ private:
     void parse_table_alias(ast::TableRef& ref);
     void parse_call_arguments(std::vector<ast::ExprPtr>& args, std::vector<std::string>& names);
 
-    // ---- expressions (parser_expression.cpp)
+    // ---- expressions (parser_expression.cpp, parser_function.cpp)
     ast::ExprPtr parse_expression();
     ast::ExprPtr parse_or();
     ast::ExprPtr parse_and();
     ast::ExprPtr parse_not();
     ast::ExprPtr parse_predicate();
+    ast::ExprPtr parse_quantified_comparison(ast::ExprPtr left, ast::BinaryOp op, const Token& op_token);
     ast::ExprPtr parse_value(int min_precedence = 0);
     ast::ExprPtr parse_unary();
     ast::ExprPtr parse_postfix();
@@ -146,6 +148,11 @@ public:
 private:
     Parser& parser_;
 };
+
+// Shared by the expression files (defined in parser_expression.cpp).
+ast::ExprPtr make_literal(const Token& token, ast::LiteralKind kind, std::string text);
+std::string negate_text(const std::string& text);            // "-3" <-> "3"
+std::string interval_unit(const Token& token);              // "day" for DAY/days; "" if not a unit
 
 template <typename T>
 std::unique_ptr<T> make_node(const Token& token) {

@@ -204,7 +204,22 @@ ast::QueryBodyPtr Parser::parse_select() {
         if (accept_word("ALL")) {
             select->group_by_all = true;
         } else {
+            // A parenthesised list is a grouping set: "(a, b)" groups by a and b, and "()" (the empty set)
+            // adds nothing, so GROUP BY () alone is one group over all rows, as without GROUP BY.
             do {
+                if (at_op("(") && at_op(")", 1)) {
+                    advance();
+                    advance();
+                    continue;
+                }
+                if (at_op("(") && !at_lambda()) {
+                    Parenthesized parens = parse_parenthesized();
+                    if (!parens.query && parens.items.size() > 1) {
+                        for (auto& item : parens.items) select->group_by.push_back(std::move(item));
+                        continue;
+                    }
+                    pending_primary_ = parenthesized_to_expr(std::move(parens));
+                }
                 select->group_by.push_back(parse_expression());
             } while (accept_op(","));
         }

@@ -9,7 +9,8 @@ namespace {
 
 // Can a bound of type `bound` be compared with the column's physical int64 values as they are?
 bool same_integer_unit(const Type& column, const Type& bound) {
-    if (column.is_integer() || column.id() == TypeId::kBoolean) return bound.is_integer() || bound.id() == TypeId::kBoolean;
+    if (column.is_integer() || column.id() == TypeId::kBoolean)
+        return bound.is_integer() || bound.id() == TypeId::kBoolean;
     if (column.id() == TypeId::kDate) return bound.id() == TypeId::kDate;
     if (column.id() == TypeId::kTimestamp || column.id() == TypeId::kTimestampTz) {
         return bound.id() == TypeId::kTimestamp || bound.id() == TypeId::kTimestampTz;
@@ -20,7 +21,8 @@ bool same_integer_unit(const Type& column, const Type& bound) {
 bool bounds_all(const Domain& domain, bool (*predicate)(const Type&, const Type&), const Type& column) {
     for (const auto& range : domain.ranges()) {
         for (const Bound* bound : {&range.low, &range.high}) {
-            if (bound->value && (bound->value->is_null() || !predicate(column, bound->value->type()))) return false;
+            if (bound->value && (bound->value->is_null() || !predicate(column, bound->value->type())))
+                return false;
         }
     }
     return true;
@@ -29,7 +31,9 @@ bool bounds_all(const Domain& domain, bool (*predicate)(const Type&, const Type&
 bool numeric_bound(const Type&, const Type& bound) { return bound.is_integer() || bound.is_floating(); }
 bool string_bound(const Type&, const Type& bound) { return bound.is_string(); }
 
-double bound_as_double(const Value& v) { return v.type().is_floating() ? v.as_double() : static_cast<double>(v.as_int()); }
+double bound_as_double(const Value& v) {
+    return v.type().is_floating() ? v.as_double() : static_cast<double>(v.as_int());
+}
 
 }  // namespace
 
@@ -61,7 +65,8 @@ DomainFilter::DomainFilter(const Domain& domain, const Type& column_type)
             }
             integer_ranges_.push_back(r);
         }
-    } else if ((column_type.is_integer() || column_type.is_floating()) && bounds_all(domain, numeric_bound, column_type)) {
+    } else if ((column_type.is_integer() || column_type.is_floating()) &&
+               bounds_all(domain, numeric_bound, column_type)) {
         mode_ = Mode::kDouble;
         for (const auto& range : domain.ranges()) {
             TypedRange<double> r;
@@ -122,8 +127,10 @@ void DomainFilter::apply_typed(const Column& column, uint8_t* keep, const std::v
             while (lo < hi) {
                 size_t mid = (lo + hi) / 2;
                 const auto& m = ranges[mid];
-                if (!m.has_low || !(v < m.low)) lo = mid + 1;
-                else hi = mid;
+                if (!m.has_low || !(v < m.low))
+                    lo = mid + 1;
+                else
+                    hi = mid;
             }
             in = lo > 0 && ranges[lo - 1].contains(v);
         }
@@ -135,7 +142,8 @@ void DomainFilter::apply(const Column& column, uint8_t* keep) const {
     const size_t rows = column.size();
     const uint8_t* validity = column.validity();
     switch (mode_) {
-        case Mode::kAll: return;
+        case Mode::kAll:
+            return;
         case Mode::kNone:
             for (size_t r = 0; r < rows; ++r) {
                 if (!null_allowed_ || (!validity || validity[r])) keep[r] = 0;
@@ -145,23 +153,27 @@ void DomainFilter::apply(const Column& column, uint8_t* keep) const {
             switch (column_type_.id()) {
                 case TypeId::kBoolean: {
                     const uint8_t* v = column.values<uint8_t>();
-                    apply_typed(column, keep, integer_ranges_, [v](size_t r) { return static_cast<int64_t>(v[r]); });
+                    apply_typed(column, keep, integer_ranges_,
+                                [v](size_t r) { return static_cast<int64_t>(v[r]); });
                     return;
                 }
                 case TypeId::kTinyInt: {
                     const int8_t* v = column.values<int8_t>();
-                    apply_typed(column, keep, integer_ranges_, [v](size_t r) { return static_cast<int64_t>(v[r]); });
+                    apply_typed(column, keep, integer_ranges_,
+                                [v](size_t r) { return static_cast<int64_t>(v[r]); });
                     return;
                 }
                 case TypeId::kSmallInt: {
                     const int16_t* v = column.values<int16_t>();
-                    apply_typed(column, keep, integer_ranges_, [v](size_t r) { return static_cast<int64_t>(v[r]); });
+                    apply_typed(column, keep, integer_ranges_,
+                                [v](size_t r) { return static_cast<int64_t>(v[r]); });
                     return;
                 }
                 case TypeId::kInteger:
                 case TypeId::kDate: {
                     const int32_t* v = column.values<int32_t>();
-                    apply_typed(column, keep, integer_ranges_, [v](size_t r) { return static_cast<int64_t>(v[r]); });
+                    apply_typed(column, keep, integer_ranges_,
+                                [v](size_t r) { return static_cast<int64_t>(v[r]); });
                     return;
                 }
                 default: {
@@ -178,16 +190,19 @@ void DomainFilter::apply(const Column& column, uint8_t* keep) const {
                 bool has_nan = false;
                 if (id == TypeId::kDouble) {
                     const double* v = column.values<double>();
-                    for (size_t r = 0; r < rows && !has_nan; ++r) has_nan = std::isnan(v[r]) && column.is_valid(r);
+                    for (size_t r = 0; r < rows && !has_nan; ++r)
+                        has_nan = std::isnan(v[r]) && column.is_valid(r);
                     if (!has_nan) {
                         apply_typed(column, keep, double_ranges_, [v](size_t r) { return v[r]; });
                         return;
                     }
                 } else {
                     const float* v = column.values<float>();
-                    for (size_t r = 0; r < rows && !has_nan; ++r) has_nan = std::isnan(v[r]) && column.is_valid(r);
+                    for (size_t r = 0; r < rows && !has_nan; ++r)
+                        has_nan = std::isnan(v[r]) && column.is_valid(r);
                     if (!has_nan) {
-                        apply_typed(column, keep, double_ranges_, [v](size_t r) { return static_cast<double>(v[r]); });
+                        apply_typed(column, keep, double_ranges_,
+                                    [v](size_t r) { return static_cast<double>(v[r]); });
                         return;
                     }
                 }
@@ -195,7 +210,8 @@ void DomainFilter::apply(const Column& column, uint8_t* keep) const {
             }
             if (id == TypeId::kBigInt) {
                 const int64_t* v = column.values<int64_t>();
-                apply_typed(column, keep, double_ranges_, [v](size_t r) { return static_cast<double>(v[r]); });
+                apply_typed(column, keep, double_ranges_,
+                            [v](size_t r) { return static_cast<double>(v[r]); });
                 return;
             }
             break;
@@ -204,7 +220,8 @@ void DomainFilter::apply(const Column& column, uint8_t* keep) const {
             apply_typed(column, keep, string_ranges_, [&column](size_t r) { return column.string_at(r); });
             return;
         }
-        case Mode::kGeneric: break;
+        case Mode::kGeneric:
+            break;
     }
     for (size_t r = 0; r < rows; ++r) {
         if (keep[r] && !domain_.contains(column.value_at(r))) keep[r] = 0;

@@ -14,13 +14,13 @@
 namespace fedq {
 
 class DomainFilter {
-public:
+  public:
     DomainFilter(const Domain& domain, const Type& column_type);
 
     // Clears keep[row] for each row of `column` whose value is not in the domain.
     void apply(const Column& column, uint8_t* keep) const;
 
-private:
+  private:
     enum class Mode : uint8_t { kAll, kNone, kInteger, kDouble, kString, kGeneric };
     template <typename T>
     struct TypedRange {
@@ -35,7 +35,8 @@ private:
         }
     };
     template <typename T, typename Get>
-    void apply_typed(const Column& column, uint8_t* keep, const std::vector<TypedRange<T>>& ranges, Get get) const;
+    void apply_typed(const Column& column, uint8_t* keep, const std::vector<TypedRange<T>>& ranges,
+                     Get get) const;
 
     Domain domain_;
     Type column_type_;

@@ -50,7 +50,8 @@ char option_char(const std::string& name, const Value& v, bool allow_empty = fal
     std::string s = option_string(name, v);
     if (s == "\\t" || lower_copy(s) == "tab") return '\t';
     if (s.empty() && allow_empty) return 0;
-    if (s.size() != 1) raise(ErrorCode::kInvalidParameter, "option '{}' expects a single character, got '{}'", name, s);
+    if (s.size() != 1)
+        raise(ErrorCode::kInvalidParameter, "option '{}' expects a single character, got '{}'", name, s);
     return s[0];
 }
 
@@ -60,7 +61,8 @@ FileFormat resolve_file_format(const std::string& format, const std::string& pat
     std::string f = lower_copy(format);
     if (f == "csv" || f == "tsv") return FileFormat::kCsv;
     if (f == "json" || f == "jsonl" || f == "ndjson") return FileFormat::kJson;
-    if (!f.empty()) raise(ErrorCode::kInvalidParameter, "unknown file format '{}' (expected csv or json)", format);
+    if (!f.empty())
+        raise(ErrorCode::kInvalidParameter, "unknown file format '{}' (expected csv or json)", format);
     std::string base = lower_copy(strip_compression_extension(path));
     for (const char* ext : {".csv", ".tsv", ".txt", ".tbl"}) {
         if (ends_with(base, ext)) return FileFormat::kCsv;
@@ -68,7 +70,8 @@ FileFormat resolve_file_format(const std::string& format, const std::string& pat
     for (const char* ext : {".json", ".jsonl", ".ndjson"}) {
         if (ends_with(base, ext)) return FileFormat::kJson;
     }
-    raise(ErrorCode::kInvalidParameter, "cannot tell the file format of '{}'; give format => 'csv' or 'json'", path);
+    raise(ErrorCode::kInvalidParameter, "cannot tell the file format of '{}'; give format => 'csv' or 'json'",
+          path);
 }
 
 std::vector<std::pair<std::string, Type>> parse_column_list(const std::string& text) {
@@ -83,12 +86,14 @@ std::vector<std::pair<std::string, Type>> parse_column_list(const std::string& t
         std::string name;
         if (text[i] == '"') {
             size_t close = text.find('"', i + 1);
-            if (close == std::string::npos) raise(ErrorCode::kInvalidParameter, "unterminated quoted name in '{}'", text);
+            if (close == std::string::npos)
+                raise(ErrorCode::kInvalidParameter, "unterminated quoted name in '{}'", text);
             name = text.substr(i + 1, close - i - 1);
             i = close + 1;
         } else {
             size_t start = i;
-            while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i])) && text[i] != ',') ++i;
+            while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i])) && text[i] != ',')
+                ++i;
             name = text.substr(start, i - start);
         }
         // The type runs to the next comma outside parentheses.
@@ -133,7 +138,8 @@ FileScanOptions parse_file_scan_options(FileFormat format, const std::map<std::s
             out.json.types = types;
         } else if (name == "sample_size") {
             int64_t n = option_int(name, value);
-            size_t size = n < 0 ? SIZE_MAX / 4 : static_cast<size_t>(std::max<int64_t>(n, 1));  // -1: everything
+            size_t size =
+                n < 0 ? SIZE_MAX / 4 : static_cast<size_t>(std::max<int64_t>(n, 1));  // -1: everything
             out.csv.sample_size = size;
             out.json.sample_size = size;
         } else if (name == "ignore_errors") {
@@ -146,7 +152,8 @@ FileScanOptions parse_file_scan_options(FileFormat format, const std::map<std::s
             out.csv.escape = option_char(name, value);
         } else if (format == FileFormat::kCsv && name == "header") {
             out.csv.header = option_bool(name, value);
-        } else if (format == FileFormat::kCsv && (name == "nullstr" || name == "null" || name == "null_string")) {
+        } else if (format == FileFormat::kCsv &&
+                   (name == "nullstr" || name == "null" || name == "null_string")) {
             out.csv.null_string = option_string(name, value);
         } else if (format == FileFormat::kCsv && (name == "skip" || name == "skip_rows")) {
             int64_t n = option_int(name, value);

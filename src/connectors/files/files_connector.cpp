@@ -49,7 +49,8 @@ struct ScanTable {
         ScanTable t;
         t.format = p.at("format").get<std::string>() == "json" ? FileFormat::kJson : FileFormat::kCsv;
         t.compression = parse_compression(p.at("compression").get<std::string>());
-        for (const auto& f : p.at("files")) t.files.push_back({f.at("path").get<std::string>(), f.at("size").get<uint64_t>()});
+        for (const auto& f : p.at("files"))
+            t.files.push_back({f.at("path").get<std::string>(), f.at("size").get<uint64_t>()});
         for (const auto& c : p.at("columns")) {
             t.names.push_back(c.at("name").get<std::string>());
             t.types.push_back(type_from_json(c.at("type")));
@@ -103,18 +104,44 @@ uint64_t count_newlines_before(const std::string& path, uint64_t offset) {
     return count;
 }
 
+// The format reader behind a split (CSV or JSON), behind one virtual call per batch.
+class FormatReader {
+  public:
+    virtual ~FormatReader() = default;
+    virtual bool next(Batch& batch) = 0;
+    virtual uint64_t source_bytes_read() const = 0;
+};
+
+template <typename Reader>
+class FormatReaderOf final : public FormatReader {
+  public:
+    explicit FormatReaderOf(std::unique_ptr<Reader> reader) : reader_(std::move(reader)) {}
+    bool next(Batch& batch) override { return reader_->next(batch); }
+    uint64_t source_bytes_read() const override { return reader_->source_bytes_read(); }
+
+  private:
+    std::unique_ptr<Reader> reader_;
+};
+
+// Reads nothing (a Constraint that no row can satisfy).
+class EmptyReader final : public FormatReader {
+  public:
+    bool next(Batch&) override { return false; }
+    uint64_t source_bytes_read() const override { return 0; }
+};
+
 // Wraps a format reader: evaluates the constraint, projects, applies the split's limit and re-chunks the
 // result into batches of exactly batch_rows rows (the last one may be shorter).
 class FileScanReader final : public BatchReader {
-public:
-    using NextFn = std::function<bool(Batch&)>;
-    using BytesFn = std::function<uint64_t()>;
-
-    FileScanReader(NextFn next, BytesFn bytes, std::vector<std::pair<size_t, DomainFilter>> filters,
+  public:
+    FileScanReader(std::unique_ptr<FormatReader> reader, std::vector<std::pair<size_t, DomainFilter>> filters,
                    std::vector<size_t> output_columns, size_t batch_rows, std::optional<uint64_t> limit,
                    ReadContext& context)
-        : next_(std::move(next)), bytes_(std::move(bytes)), filters_(std::move(filters)),
-          output_columns_(std::move(output_columns)), batch_rows_(std::max<size_t>(batch_rows, 1)), limit_(limit),
+        : reader_(std::move(reader)),
+          filters_(std::move(filters)),
+          output_columns_(std::move(output_columns)),
+          batch_rows_(std::max<size_t>(batch_rows, 1)),
+          limit_(limit),
           context_(context) {}
 
     bool next(Batch& out) override {
@@ -136,8 +163,10 @@ public:
                 source_offset_ = source_.num_rows;
             } else {
                 if (building.empty()) {
-                    for (const auto& column : source_.columns) building.push_back(Column::make(column->type(), batch_rows_));
-                } else if (std::any_of(building.begin(), building.end(), [](const ColumnPtr& c) { return c.use_count() > 1; })) {
+                    for (const auto& column : source_.columns)
+                        building.push_back(Column::make(column->type(), batch_rows_));
+                } else if (std::any_of(building.begin(), building.end(),
+                                       [](const ColumnPtr& c) { return c.use_count() > 1; })) {
                     // `building` still shares columns (a column requested twice, or the source batch): copy
                     // before appending.
                     std::vector<ColumnPtr> copy;
@@ -148,7 +177,8 @@ public:
                     }
                     building = std::move(copy);
                 }
-                for (size_t c = 0; c < building.size(); ++c) building[c]->append_range(*source_.columns[c], source_offset_, take);
+                for (size_t c = 0; c < building.size(); ++c)
+                    building[c]->append_range(*source_.columns[c], source_offset_, take);
                 filled += take;
                 source_offset_ += take;
             }
@@ -160,13 +190,13 @@ public:
         return true;
     }
 
-private:
+  private:
     // Reads and filters the next batch from the file into source_. Returns false at the end.
     bool pull() {
         for (;;) {
             if (context_.is_cancelled()) raise(ErrorCode::kCancelled, "query cancelled");
             Batch raw;
-            if (!next_(raw)) {
+            if (!reader_->next(raw)) {
                 done_ = true;
                 report();
                 return false;
@@ -177,7 +207,8 @@ private:
             bool all = true;
             if (!filters_.empty()) {
                 keep_.assign(raw.num_rows, 1);
-                for (const auto& [column, filter] : filters_) filter.apply(*raw.columns[column], keep_.data());
+                for (const auto& [column, filter] : filters_)
+                    filter.apply(*raw.columns[column], keep_.data());
                 for (uint32_t r = 0; r < raw.num_rows; ++r) {
                     if (keep_[r]) selection.push_back(r);
                 }
@@ -196,15 +227,14 @@ private:
 
     void report() {
         if (!context_.metrics) return;
-        uint64_t bytes = bytes_();
+        uint64_t bytes = reader_->source_bytes_read();
         context_.metrics->bytes_read.fetch_add(bytes - bytes_reported_, std::memory_order_relaxed);
         context_.metrics->rows_read.fetch_add(rows_parsed_ - rows_reported_, std::memory_order_relaxed);
         bytes_reported_ = bytes;
         rows_reported_ = rows_parsed_;
     }
 
-    NextFn next_;
-    BytesFn bytes_;
+    std::unique_ptr<FormatReader> reader_;
     std::vector<std::pair<size_t, DomainFilter>> filters_;
     std::vector<size_t> output_columns_;
     size_t batch_rows_;
@@ -221,7 +251,10 @@ private:
 }  // namespace
 
 Capabilities FilesConnector::capabilities() const {
-    return Capabilities().add(Capability::kConstraint).add(Capability::kLimit).add(Capability::kParallelSplits);
+    return Capabilities()
+        .add(Capability::kConstraint)
+        .add(Capability::kLimit)
+        .add(Capability::kParallelSplits);
 }
 
 TableInfo FilesConnector::resolve(const std::string& path, const std::string& format,
@@ -254,7 +287,8 @@ TableInfo FilesConnector::resolve(const std::string& path, const std::string& fo
         types = std::move(schema.types);
     } else {
         JsonSchema schema = sniff_json(*input, scan.json);
-        properties["json"] = {{"format", json_format_name(schema.format)}, {"ignore_errors", schema.ignore_errors}};
+        properties["json"] = {{"format", json_format_name(schema.format)},
+                              {"ignore_errors", schema.ignore_errors}};
         names = std::move(schema.names);
         types = std::move(schema.types);
     }
@@ -276,7 +310,8 @@ ScanPlan FilesConnector::plan_scan(const ScanRequest& request) {
     ScanTable table = ScanTable::from(request.table);
     ScanPlan plan;
     for (const auto& [column, domain] : request.constraint.domains()) {
-        plan.constraint_accepted[column] = table.find(column) ? PushdownKind::kExact : PushdownKind::kUnsupported;
+        plan.constraint_accepted[column] =
+            table.find(column) ? PushdownKind::kExact : PushdownKind::kUnsupported;
     }
     plan.limit_accepted = request.limit.has_value();
     double total = 0;
@@ -303,9 +338,10 @@ ScanPlan FilesConnector::plan_scan(const ScanRequest& request) {
             }
         }
     }
-    plan.description = fmt::format("{} {} file{}, {}, {} split{}", table.format == FileFormat::kCsv ? "csv" : "json",
-                                   table.files.size(), table.files.size() == 1 ? "" : "s", format_bytes(total),
-                                   plan.splits.size(), plan.splits.size() == 1 ? "" : "s");
+    plan.description =
+        fmt::format("{} {} file{}, {}, {} split{}", table.format == FileFormat::kCsv ? "csv" : "json",
+                    table.files.size(), table.files.size() == 1 ? "" : "s", format_bytes(total),
+                    plan.splits.size(), plan.splits.size() == 1 ? "" : "s");
     return plan;
 }
 
@@ -327,7 +363,8 @@ std::unique_ptr<BatchReader> FilesConnector::read_split(const ScanRequest& reque
     std::vector<size_t> output_columns;
     for (const auto& name : request.columns) {
         auto column = table.find(name);
-        if (!column) raise(ErrorCode::kUndefinedColumn, "column '{}' does not exist in {}", name, request.table.table);
+        if (!column)
+            raise(ErrorCode::kUndefinedColumn, "column '{}' does not exist in {}", name, request.table.table);
         output_columns.push_back(slot_of(*column));
     }
     std::vector<std::pair<size_t, DomainFilter>> filters;
@@ -348,34 +385,28 @@ std::unique_ptr<BatchReader> FilesConnector::read_split(const ScanRequest& reque
         input = open_input_stream(fs.open(path), table.compression);
     }
     auto locator = [path](uint64_t offset) { return count_newlines_before(path, offset); };
-    FileScanReader::NextFn next;
-    FileScanReader::BytesFn bytes;
-    if (table.format == FileFormat::kCsv) {
+    std::unique_ptr<FormatReader> reader;
+    if (request.constraint.is_none()) {
+        reader = std::make_unique<EmptyReader>();
+    } else if (table.format == FileFormat::kCsv) {
         CsvSchema schema;
         schema.dialect = table.dialect;
         schema.names = table.names;
         schema.types = table.types;
         schema.multiline_fields = table.multiline;
-        auto reader = std::make_shared<CsvReader>(std::move(input), std::move(schema), read_columns,
-                                                  request.batch_rows, range, locator);
-        next = [reader](Batch& b) { return reader->next(b); };
-        bytes = [reader] { return reader->source_bytes_read(); };
+        reader = std::make_unique<FormatReaderOf<CsvReader>>(std::make_unique<CsvReader>(
+            std::move(input), std::move(schema), read_columns, request.batch_rows, range, locator));
     } else {
         JsonSchema schema;
         schema.format = table.json_format;
         schema.names = table.names;
         schema.types = table.types;
         schema.ignore_errors = table.ignore_errors;
-        auto reader = std::make_shared<JsonReader>(std::move(input), std::move(schema), read_columns,
-                                                   request.batch_rows, range, locator);
-        next = [reader](Batch& b) { return reader->next(b); };
-        bytes = [reader] { return reader->source_bytes_read(); };
+        reader = std::make_unique<FormatReaderOf<JsonReader>>(std::make_unique<JsonReader>(
+            std::move(input), std::move(schema), read_columns, request.batch_rows, range, locator));
     }
-    if (request.constraint.is_none()) {
-        next = [](Batch&) { return false; };
-    }
-    return std::make_unique<FileScanReader>(std::move(next), std::move(bytes), std::move(filters),
-                                            std::move(output_columns), request.batch_rows, request.limit, context);
+    return std::make_unique<FileScanReader>(std::move(reader), std::move(filters), std::move(output_columns),
+                                            request.batch_rows, request.limit, context);
 }
 
 }  // namespace fedq

@@ -18,12 +18,14 @@
 namespace fedq {
 
 class FilesConnector final : public Connector {
-public:
+  public:
     std::string type_name() const override { return "files"; }
     Capabilities capabilities() const override;
 
     std::vector<std::string> list_schemas() override { return {}; }
-    TablePage list_tables(const std::string& schema, const std::string& page_token = "") override { return {}; }
+    TablePage list_tables(const std::string& schema, const std::string& page_token = "") override {
+        return {};
+    }
     std::optional<TableInfo> get_table(const std::string& schema, const std::string& table) override {
         return std::nullopt;
     }
@@ -32,7 +34,8 @@ public:
     // each optionally followed by .gz/.zst). Options (read_csv / read_json style): compression, columns,
     // types, sample_size, ignore_errors; CSV: delim (delimiter, sep), quote, escape, header, nullstr
     // (null, null_string), skip, comment, all_varchar; JSON: format ('auto'|'newline_delimited'|'array').
-    TableInfo resolve(const std::string& path, const std::string& format, const std::map<std::string, Value>& options);
+    TableInfo resolve(const std::string& path, const std::string& format,
+                      const std::map<std::string, Value>& options);
 
     ScanPlan plan_scan(const ScanRequest& request) override;
     std::unique_ptr<BatchReader> read_split(const ScanRequest& request, const Split& split,

@@ -33,7 +33,7 @@ Error capture_error(F&& f) {
 }
 
 class FilesConnectorTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         root_ = fs::temp_directory_path() / ("fedq_files_test_" + std::to_string(::getpid()));
         fs::remove_all(root_);
@@ -75,8 +75,8 @@ protected:
     };
 
     ScanResult scan(const TableInfo& table, std::vector<std::string> columns, Constraint constraint = {},
-                    std::optional<uint64_t> limit = std::nullopt, size_t batch_rows = 3, size_t target_splits = 1,
-                    ScanMetrics* metrics = nullptr) {
+                    std::optional<uint64_t> limit = std::nullopt, size_t batch_rows = 3,
+                    size_t target_splits = 1, ScanMetrics* metrics = nullptr) {
         ScanRequest request;
         request.table = table.handle;
         request.columns = std::move(columns);
@@ -111,8 +111,8 @@ protected:
                 text += "oops,x,1.0,2024-01-01\n";
                 continue;
             }
-            text += std::to_string(i) + ",name_" + std::to_string(i % 1000) + "," + std::to_string(i % 997) + ".25," +
-                    "2024-01-" + (i % 28 < 9 ? "0" : "") + std::to_string(i % 28 + 1) + "\n";
+            text += std::to_string(i) + ",name_" + std::to_string(i % 1000) + "," + std::to_string(i % 997) +
+                    ".25," + "2024-01-" + (i % 28 < 9 ? "0" : "") + std::to_string(i % 28 + 1) + "\n";
         }
         return text;
     }
@@ -142,13 +142,15 @@ TEST_F(FilesConnectorTest, ResolveGlobAndReadWithTinyBatches) {
     EXPECT_EQ(table.columns[1].type, Type::varchar());
     EXPECT_EQ(table.handle.properties["files"].size(), 3u);
     double expected_bytes = 0;
-    for (auto name : {"d/a.csv", "d/b.csv", "d/c.csv"}) expected_bytes += static_cast<double>(fs::file_size(path(name)));
+    for (auto name : {"d/a.csv", "d/b.csv", "d/c.csv"})
+        expected_bytes += static_cast<double>(fs::file_size(path(name)));
     EXPECT_EQ(*table.statistics.total_bytes, expected_bytes);
 
     ScanResult r = scan(table, {"name", "id"});
     EXPECT_EQ(r.plan.splits.size(), 3u);
-    EXPECT_EQ(r.plan.description, fmt::format("csv 3 files, {} bytes, 3 splits", static_cast<int>(expected_bytes)));
-    Rows expected = {{"one", "1"}, {"two", "2"}, {"three", "3"}, {"four", "4"},
+    EXPECT_EQ(r.plan.description,
+              fmt::format("csv 3 files, {} bytes, 3 splits", static_cast<int>(expected_bytes)));
+    Rows expected = {{"one", "1"},  {"two", "2"},    {"three", "3"}, {"four", "4"},
                      {"five", "5"}, {"six, 6", "6"}, {"seven", "7"}};
     EXPECT_EQ(r.rows, expected);
     EXPECT_EQ(r.batch_sizes, (std::vector<size_t>{3, 1, 1, 2}));  // per split: 4 rows, 1 row, 2 rows
@@ -159,18 +161,23 @@ TEST_F(FilesConnectorTest, FormatDetectionAndOptions) {
     TableInfo t = connector_.resolve(path("t.tsv"), "", {});
     EXPECT_EQ(t.handle.properties["csv"]["delimiter"], "\t");
     write("x.data", "a;b\n1;2\n");
-    EXPECT_EQ(capture_error([&] { connector_.resolve(path("x.data"), "", {}); }).code(), ErrorCode::kInvalidParameter);
-    TableInfo forced = connector_.resolve(path("x.data"), "csv", {{"delim", Value::varchar(";")}, {"header", Value::boolean(false)}});
+    EXPECT_EQ(capture_error([&] { connector_.resolve(path("x.data"), "", {}); }).code(),
+              ErrorCode::kInvalidParameter);
+    TableInfo forced = connector_.resolve(
+        path("x.data"), "csv", {{"delim", Value::varchar(";")}, {"header", Value::boolean(false)}});
     EXPECT_EQ(forced.columns[0].name, "column0");
     ScanResult r = scan(forced, {"column0", "column1"});
     Rows expected = {{"a", "b"}, {"1", "2"}};
     EXPECT_EQ(r.rows, expected);
 
-    Error unknown = capture_error([&] { connector_.resolve(path("t.tsv"), "", {{"bogus", Value::bigint(1)}}); });
+    Error unknown = capture_error([&] {
+        connector_.resolve(path("t.tsv"), "", {{"bogus", Value::bigint(1)}});
+    });
     EXPECT_EQ(unknown.code(), ErrorCode::kInvalidParameter);
     EXPECT_NE(unknown.message().find("bogus"), std::string::npos);
 
-    TableInfo typed = connector_.resolve(path("t.tsv"), "", {{"columns", Value::varchar("x INTEGER, \"y z\" DECIMAL(10,2)")}});
+    TableInfo typed = connector_.resolve(path("t.tsv"), "",
+                                         {{"columns", Value::varchar("x INTEGER, \"y z\" DECIMAL(10,2)")}});
     ASSERT_EQ(typed.columns.size(), 2u);
     EXPECT_EQ(typed.columns[0].type, Type::integer());
     EXPECT_EQ(typed.columns[1].name, "y z");
@@ -180,7 +187,8 @@ TEST_F(FilesConnectorTest, FormatDetectionAndOptions) {
 }
 
 TEST_F(FilesConnectorTest, ColumnListParsing) {
-    auto columns = parse_column_list("id INTEGER, price DECIMAL(10,2), tags ARRAY(VARCHAR), r ROW(a INT, b VARCHAR)");
+    auto columns =
+        parse_column_list("id INTEGER, price DECIMAL(10,2), tags ARRAY(VARCHAR), r ROW(a INT, b VARCHAR)");
     ASSERT_EQ(columns.size(), 4u);
     EXPECT_EQ(columns[1].second, Type::decimal(10, 2));
     EXPECT_EQ(columns[3].second, Type::row({"a", "b"}, {Type::integer(), Type::varchar()}));
@@ -204,12 +212,14 @@ TEST_F(FilesConnectorTest, ByteRangeSplitsGiveSameRowsAsOneSplit) {
     ScanResult one = scan(table, {"id", "name", "amount", "day"}, {}, std::nullopt, 3, 1);
     EXPECT_EQ(one.plan.splits.size(), 1u);  // one target split: one piece (the file is below 64 MB)
     ScanResult many = scan(table, {"id", "name", "amount", "day"}, {}, std::nullopt, 3, 16);
-    EXPECT_EQ(many.plan.splits.size(), (text.size() + (2u << 20) - 1) / (2u << 20));  // pieces never below 2 MB
+    EXPECT_EQ(many.plan.splits.size(),
+              (text.size() + (2u << 20) - 1) / (2u << 20));  // pieces never below 2 MB
     ASSERT_EQ(one.rows.size(), 120000u);
     EXPECT_EQ(many.rows, one.rows);
     for (size_t i = 0; i < one.rows.size(); i += 9973) EXPECT_EQ(one.rows[i][0], std::to_string(i));
     for (size_t b = 0; b + 1 < one.batch_sizes.size(); ++b) EXPECT_LE(one.batch_sizes[b], 3u);
-    EXPECT_EQ(many.plan.splits[1].description.rfind("big.csv bytes 2097152-", 0), 0u) << many.plan.splits[1].description;
+    EXPECT_EQ(many.plan.splits[1].description.rfind("big.csv bytes 2097152-", 0), 0u)
+        << many.plan.splits[1].description;
 
     // The same file compressed is one split per file with the same rows.
     write("big.csv.gz", gzip(text));
@@ -225,7 +235,8 @@ TEST_F(FilesConnectorTest, ByteRangeSplitsGiveSameRowsAsOneSplit) {
 
 TEST_F(FilesConnectorTest, MultilineCsvIsNotSplit) {
     std::string text = "id,note\n";
-    for (int i = 0; i < 80000; ++i) text += std::to_string(i) + ",\"line one\nline two of " + std::to_string(i) + "\"\n";
+    for (int i = 0; i < 80000; ++i)
+        text += std::to_string(i) + ",\"line one\nline two of " + std::to_string(i) + "\"\n";
     ASSERT_GT(text.size(), 2u << 20);
     write("multi.csv", text);
     TableInfo table = connector_.resolve(path("multi.csv"), "", {});
@@ -241,9 +252,11 @@ TEST_F(FilesConnectorTest, BadValueInLaterSplitReportsPhysicalLine) {
     TableInfo table = connector_.resolve(path("bad.csv"), "", {{"types", Value::varchar("id BIGINT")}});
     Error e = capture_error([&] { scan(table, {"id"}, {}, std::nullopt, 3, 4); });
     EXPECT_EQ(e.code(), ErrorCode::kBadFile);
-    EXPECT_EQ(e.message(), "file " + path("bad.csv") + " line 100002, column 'id': cannot parse 'oops' as BIGINT");
-    TableInfo lenient = connector_.resolve(path("bad.csv"), "",
-                                           {{"types", Value::varchar("id BIGINT")}, {"ignore_errors", Value::boolean(true)}});
+    EXPECT_EQ(e.message(),
+              "file " + path("bad.csv") + " line 100002, column 'id': cannot parse 'oops' as BIGINT");
+    TableInfo lenient =
+        connector_.resolve(path("bad.csv"), "",
+                           {{"types", Value::varchar("id BIGINT")}, {"ignore_errors", Value::boolean(true)}});
     ScanResult r = scan(lenient, {"id"}, {}, std::nullopt, 3, 4);
     EXPECT_EQ(r.rows.size(), 119999u);
 }
@@ -276,11 +289,13 @@ TEST_F(FilesConnectorTest, ConstraintFiltering) {
     EXPECT_EQ(scan(table, {"id"}, nulls).rows, (Rows{{"3"}}));
 
     Constraint dates;
-    dates.add("day", Domain::range(Type::date(), Range{{Value::date(10957), true}, {std::nullopt, false}}));  // >= 2000-01-01
+    dates.add("day", Domain::range(Type::date(), Range{{Value::date(10957), true},
+                                                       {std::nullopt, false}}));  // >= 2000-01-01
     EXPECT_EQ(scan(table, {"id", "day"}, dates).rows.size(), 4u);
 
     Constraint doubles;
-    doubles.add("price", Domain::range(Type::double_(), Range{{std::nullopt, false}, {Value::bigint(3), true}}));
+    doubles.add("price",
+                Domain::range(Type::double_(), Range{{std::nullopt, false}, {Value::bigint(3), true}}));
     EXPECT_EQ(scan(table, {"id"}, doubles).rows, (Rows{{"2"}, {"4"}, {"5"}}));
 
     Constraint booleans;
@@ -288,7 +303,8 @@ TEST_F(FilesConnectorTest, ConstraintFiltering) {
     EXPECT_EQ(scan(table, {"id"}, booleans).rows, (Rows{{"1"}, {"4"}, {"6"}}));
 
     Constraint timestamps;
-    timestamps.add("ts", Domain::range(Type::timestamp(), Range{{Value::timestamp(1704412800000000), false}, {std::nullopt, false}}));
+    timestamps.add("ts", Domain::range(Type::timestamp(), Range{{Value::timestamp(1704412800000000), false},
+                                                                {std::nullopt, false}}));
     EXPECT_EQ(scan(table, {"id"}, timestamps).rows, (Rows{{"1"}, {"2"}, {"6"}}));  // after 2024-01-05 00:00
 
     Constraint none;
@@ -306,7 +322,8 @@ TEST_F(FilesConnectorTest, ConstraintWithManyValuesAndDecimal) {
     for (int i = 0; i < 100; i += 7) wanted.push_back(Value::bigint(i));
     Constraint c;
     c.add("k", Domain::values(Type::bigint(), wanted));
-    c.add("v", Domain::range(Type::decimal(6, 1), Range{{Value::decimal(205, 6, 1), true}, {std::nullopt, false}}));
+    c.add("v", Domain::range(Type::decimal(6, 1),
+                             Range{{Value::decimal(205, 6, 1), true}, {std::nullopt, false}}));
     ScanResult r = scan(table, {"k", "v"}, c);
     Rows expected;
     for (int i = 21; i < 100; i += 7) expected.push_back({std::to_string(i), std::to_string(i) + ".5"});
@@ -353,14 +370,16 @@ TEST_F(FilesConnectorTest, JsonNestedThroughConnector) {
     EXPECT_EQ(r.rows[0][0], "bob");
     EXPECT_EQ(r.rows[1][1], "NULL");
 
-    TableInfo array = connector_.resolve(data_file("array.json"), "json", {{"format", Value::varchar("array")}});
+    TableInfo array =
+        connector_.resolve(data_file("array.json"), "json", {{"format", Value::varchar("array")}});
     ScanResult a = scan(array, {"a"});
     EXPECT_EQ(a.rows, (Rows{{"1"}, {"2"}, {"3"}}));
 }
 
 TEST_F(FilesConnectorTest, JsonLinesSplit) {
     std::string text;
-    for (int i = 0; i < 60000; ++i) text += "{\"id\": " + std::to_string(i) + ", \"s\": \"value number " + std::to_string(i) + "\"}\n";
+    for (int i = 0; i < 60000; ++i)
+        text += "{\"id\": " + std::to_string(i) + ", \"s\": \"value number " + std::to_string(i) + "\"}\n";
     ASSERT_GT(text.size(), 2u << 20);
     write("big.jsonl", text);
     TableInfo table = connector_.resolve(path("big.jsonl"), "", {});
@@ -393,6 +412,18 @@ TEST_F(FilesConnectorTest, MetricsAndCancellation) {
     auto reader = connector_.read_split(request, plan.splits[0], context);
     Batch b;
     EXPECT_EQ(capture_error([&] { reader->next(b); }).code(), ErrorCode::kCancelled);
+}
+
+TEST_F(FilesConnectorTest, NoColumnsRequestedCountsRows) {
+    TableInfo csv = connector_.resolve(data_file("basic.csv"), "", {});
+    ScanResult r = scan(csv, {});
+    EXPECT_EQ(r.rows.size(), 6u);
+    EXPECT_EQ(r.batch_sizes, (std::vector<size_t>{3, 3}));
+    Constraint c;
+    c.add("id", Domain::range(Type::bigint(), Range{{Value::bigint(5), true}, {std::nullopt, false}}));
+    EXPECT_EQ(scan(csv, {}, c).rows.size(), 2u);
+    TableInfo json = connector_.resolve(data_file("nested.jsonl"), "", {});
+    EXPECT_EQ(scan(json, {}).rows.size(), 4u);
 }
 
 TEST_F(FilesConnectorTest, UnknownRequestedColumn) {

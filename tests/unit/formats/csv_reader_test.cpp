@@ -46,8 +46,8 @@ ReadResult read_csv(const std::string& path, const CsvOptions& options = {}, siz
 }
 
 std::string temp_file(const std::string& name, const std::string& content) {
-    std::string path = std::filesystem::temp_directory_path().string() + "/fedq_csv_" + std::to_string(::getpid()) +
-                       "_" + name;
+    std::string path = std::filesystem::temp_directory_path().string() + "/fedq_csv_" +
+                       std::to_string(::getpid()) + "_" + name;
     std::ofstream(path, std::ios::binary) << content;
     return path;
 }
@@ -122,7 +122,8 @@ TEST(CsvReader, BasicInferenceQuotesNullsUnicode) {
     EXPECT_EQ(s.types[4], Type::date());
     EXPECT_EQ(s.types[5], Type::timestamp());
     ASSERT_EQ(r.rows.size(), 6u);
-    EXPECT_EQ(r.rows[0], (std::vector<std::string>{"1", "Smith, John", "12.5", "true", "2024-01-05", "2024-01-05 10:11:12"}));
+    EXPECT_EQ(r.rows[0], (std::vector<std::string>{"1", "Smith, John", "12.5", "true", "2024-01-05",
+                                                   "2024-01-05 10:11:12"}));
     EXPECT_EQ(r.rows[1][1], "multi\nline");
     EXPECT_EQ(r.rows[1][5], "2024-02-29 23:59:59.500");
     EXPECT_EQ(r.rows[2], (std::vector<std::string>{"3", "NULL", "NULL", "NULL", "NULL", "NULL"}));
@@ -155,7 +156,8 @@ TEST(CsvReader, BomCrlfPipeNoFinalNewline) {
     EXPECT_TRUE(r.schema.dialect.header);
     EXPECT_EQ(r.schema.names, (std::vector<std::string>{"code", "label", "qty"}));
     EXPECT_EQ(r.schema.types[2], Type::bigint());
-    Rows expected = {{"A", "first", "10"}, {"B", "with | pipe", "20"}, {"C", "NULL", "NULL"}, {"D", "last", "40"}};
+    Rows expected = {
+        {"A", "first", "10"}, {"B", "with | pipe", "20"}, {"C", "NULL", "NULL"}, {"D", "last", "40"}};
     EXPECT_EQ(r.rows, expected);
 }
 
@@ -222,7 +224,7 @@ TEST(CsvReader, BackslashEscape) {
 TEST(CsvReader, ExplicitColumnsTypesAllVarchar) {
     CsvOptions options;
     options.columns = {{"k", Type::integer()}, {"n", Type::varchar()}, {"p", Type::decimal(10, 2)},
-                       {"a", Type::boolean()}, {"d", Type::date()}, {"t", Type::timestamp()}};
+                       {"a", Type::boolean()}, {"d", Type::date()},    {"t", Type::timestamp()}};
     ReadResult r = read_csv(data_file("basic.csv"), options);
     EXPECT_TRUE(r.schema.dialect.header);
     EXPECT_EQ(r.schema.names[2], "p");
@@ -264,7 +266,8 @@ TEST(CsvReader, BadValueNamesFileLineColumn) {
     options.types = {{"b", Type::bigint()}};
     Error e = capture_error([&] { read_csv(data_file("bad_value.csv"), options); });
     EXPECT_EQ(e.code(), ErrorCode::kBadFile);
-    EXPECT_EQ(e.message(), "file " + data_file("bad_value.csv") + " line 4, column 'b': cannot parse 'abc' as BIGINT");
+    EXPECT_EQ(e.message(),
+              "file " + data_file("bad_value.csv") + " line 4, column 'b': cannot parse 'abc' as BIGINT");
     // Also when the bad row is in a later chunk than the first batch.
     Error e3 = capture_error([&] { read_csv(data_file("bad_value.csv"), options, 1); });
     EXPECT_EQ(e3.message(), e.message());
@@ -315,9 +318,12 @@ std::string big_csv(size_t rows) {
     std::string text = "id,name,value,flag\n";
     for (size_t i = 0; i < rows; ++i) {
         text += std::to_string(i) + ",";
-        if (i % 7 == 0) text += "\"quoted, " + std::to_string(i) + "\"";
-        else if (i % 11 == 0) text += "";
-        else text += "name" + std::to_string(i);
+        if (i % 7 == 0)
+            text += "\"quoted, " + std::to_string(i) + "\"";
+        else if (i % 11 == 0)
+            text += "";
+        else
+            text += "name" + std::to_string(i);
         text += "," + std::to_string(i * 0.5) + "," + (i % 2 ? "true" : "false") + "\n";
     }
     return text;
@@ -331,9 +337,12 @@ TEST(CsvReader, LargeFileCrossesBufferBoundaries) {
     ASSERT_EQ(r.rows.size(), 300000u);
     for (size_t i : {0ul, 1ul, 7ul, 11ul, 77ul, 150001ul, 299999ul}) {
         EXPECT_EQ(r.rows[i][0], std::to_string(i));
-        if (i % 7 == 0) EXPECT_EQ(r.rows[i][1], "quoted, " + std::to_string(i));
-        else if (i % 11 == 0) EXPECT_EQ(r.rows[i][1], "NULL");
-        else EXPECT_EQ(r.rows[i][1], "name" + std::to_string(i));
+        if (i % 7 == 0)
+            EXPECT_EQ(r.rows[i][1], "quoted, " + std::to_string(i));
+        else if (i % 11 == 0)
+            EXPECT_EQ(r.rows[i][1], "NULL");
+        else
+            EXPECT_EQ(r.rows[i][1], "name" + std::to_string(i));
         EXPECT_EQ(r.rows[i][2], i % 2 ? "true" : "false");
     }
     std::remove(path.c_str());
@@ -378,7 +387,8 @@ TEST(CsvReader, RangeErrorReportsPhysicalLine) {
     uint64_t begin = text.size() / 2;
     auto in = std::make_unique<FileInputStream>(get_file_system(path).open(path), begin - 1);
     auto locator = [&](uint64_t offset) {
-        return static_cast<uint64_t>(std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
+        return static_cast<uint64_t>(
+            std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
     };
     CsvReader reader(std::move(in), schema, {0, 1}, 3, {begin, text.size()}, locator);
     Batch b;
@@ -386,7 +396,8 @@ TEST(CsvReader, RangeErrorReportsPhysicalLine) {
         while (reader.next(b)) {
         }
     });
-    EXPECT_NE(e.message().find("line 102, column 'a': cannot parse 'x' as BIGINT"), std::string::npos) << e.message();
+    EXPECT_NE(e.message().find("line 102, column 'a': cannot parse 'x' as BIGINT"), std::string::npos)
+        << e.message();
     std::remove(path.c_str());
 }
 

@@ -40,8 +40,8 @@ ReadResult read_json(const std::string& path, const JsonOptions& options = {}, s
 }
 
 std::string temp_file(const std::string& name, const std::string& content) {
-    std::string path = std::filesystem::temp_directory_path().string() + "/fedq_json_" + std::to_string(::getpid()) +
-                       "_" + name;
+    std::string path = std::filesystem::temp_directory_path().string() + "/fedq_json_" +
+                       std::to_string(::getpid()) + "_" + name;
     std::ofstream(path, std::ios::binary) << content;
     return path;
 }
@@ -60,8 +60,8 @@ Error capture_error(F&& f) {
 TEST(JsonReader, NestedInference) {
     ReadResult r = read_json(data_file("nested.jsonl"));
     EXPECT_EQ(r.schema.format, JsonFormat::kNewlineDelimited);
-    ASSERT_EQ(r.schema.names,
-              (std::vector<std::string>{"id", "name", "score", "ok", "day", "user", "tags", "mixed", "extra"}));
+    ASSERT_EQ(r.schema.names, (std::vector<std::string>{"id", "name", "score", "ok", "day", "user", "tags",
+                                                        "mixed", "extra"}));
     EXPECT_EQ(r.schema.types[0], Type::bigint());
     EXPECT_EQ(r.schema.types[1], Type::varchar());
     EXPECT_EQ(r.schema.types[2], Type::double_());
@@ -143,11 +143,15 @@ TEST(JsonReader, ArrayFormat) {
 
 TEST(JsonReader, ExplicitColumnsAndTypes) {
     JsonOptions options;
-    options.columns = {{"id", Type::integer()}, {"name", Type::varchar()}, {"score", Type::decimal(6, 2)},
-                       {"user", Type::json()}, {"missing", Type::bigint()}};
+    options.columns = {{"id", Type::integer()},
+                       {"name", Type::varchar()},
+                       {"score", Type::decimal(6, 2)},
+                       {"user", Type::json()},
+                       {"missing", Type::bigint()}};
     ReadResult r = read_json(data_file("nested.jsonl"), options);
     ASSERT_EQ(r.rows.size(), 4u);
-    EXPECT_EQ(r.rows[0], (std::vector<std::string>{"1", "ann", "1.50", "{\"city\":\"Paris\",\"zip\":75001}", "NULL"}));
+    EXPECT_EQ(r.rows[0],
+              (std::vector<std::string>{"1", "ann", "1.50", "{\"city\":\"Paris\",\"zip\":75001}", "NULL"}));
     EXPECT_EQ(r.rows[3][2], "-3.00");
 
     JsonOptions types;
@@ -189,7 +193,8 @@ TEST(JsonReader, NotAnObject) {
 }
 
 TEST(JsonReader, MixedIntDoubleAndBigNumbers) {
-    std::string path = temp_file("nums.jsonl", "{\"v\": 1, \"w\": true}\n{\"v\": 2.5, \"w\": 1}\n{\"v\": 18446744073709551615}\n");
+    std::string path = temp_file(
+        "nums.jsonl", "{\"v\": 1, \"w\": true}\n{\"v\": 2.5, \"w\": 1}\n{\"v\": 18446744073709551615}\n");
     ReadResult r = read_json(path);
     EXPECT_EQ(r.schema.types[0], Type::double_());
     EXPECT_EQ(r.schema.types[1], Type::json());
@@ -202,8 +207,8 @@ TEST(JsonReader, MixedIntDoubleAndBigNumbers) {
 TEST(JsonReader, ByteRangesMatchWholeFile) {
     std::string text;
     for (int i = 0; i < 3000; ++i) {
-        text += "{\"id\": " + std::to_string(i) + ", \"s\": \"v" + std::to_string(i * 7) + "\", \"n\": {\"k\": " +
-                std::to_string(i % 5) + "}}\n";
+        text += "{\"id\": " + std::to_string(i) + ", \"s\": \"v" + std::to_string(i * 7) +
+                "\", \"n\": {\"k\": " + std::to_string(i % 5) + "}}\n";
         if (i % 100 == 0) text += "\n";
     }
     std::string path = temp_file("ranges.jsonl", text);
@@ -220,7 +225,8 @@ TEST(JsonReader, ByteRangesMatchWholeFile) {
         Rows joined;
         for (uint64_t begin = 0; begin < text.size(); begin += piece) {
             uint64_t end = std::min<uint64_t>(text.size(), begin + piece);
-            auto in = std::make_unique<FileInputStream>(get_file_system(path).open(path), begin > 0 ? begin - 1 : 0);
+            auto in = std::make_unique<FileInputStream>(get_file_system(path).open(path),
+                                                        begin > 0 ? begin - 1 : 0);
             JsonReader reader(std::move(in), schema, projection, 3, {begin, end});
             Batch b;
             while (reader.next(b)) test::append_rows(b, joined);

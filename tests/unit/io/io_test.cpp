@@ -19,7 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 class IoTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         root_ = fs::temp_directory_path() / ("fedq_io_test_" + std::to_string(::getpid()));
         fs::remove_all(root_);
