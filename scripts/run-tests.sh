@@ -33,9 +33,10 @@ echo
 echo "== summary"
 # ctest's own line: "NN% tests passed, N tests failed out of M"
 grep -E "tests passed|tests failed" "$log" | tail -1
-# Per-suite lines printed by the sqllogictest runner ("N passed, M failed") and the CLI script.
-grep -E "^(cli_test: )?[0-9]+ passed, [0-9]+ failed$" "$log" | sed 's/^/  /'
-grep -E "^\s*[0-9]+/[0-9]+ Test +#[0-9]+: " "$log" | grep -v " Passed " | sed 's/^/  /'
+# Failed tests, each with the "N passed, M failed" line its runner printed (ctest shows a failed test's
+# output right after its status line).
+awk '/^ *[0-9]+\/[0-9]+ Test +#[0-9]+: / { name = $4; failed = ($0 !~ / Passed /); if (failed) print "  FAILED " name }
+     /^(cli_test: )?[0-9]+ passed, [0-9]+ failed$/ { sub(/^cli_test: /, ""); print "    " name ": " $0 }' "$log"
 if [ "$status" -ne 0 ]; then
     echo "run-tests: FAILED"
     exit "$status"

@@ -1,13 +1,12 @@
 // fedq command line: the interactive shell, `-c "SQL"`, `-f file.sql`, or statements piped on stdin.
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include <CLI/CLI.hpp>
 
 #include "cli/output_format.h"
 #include "cli/session.h"
@@ -41,7 +40,8 @@ int main(int argc, char** argv) {
     bool echo = false, ascii = false;
     std::optional<size_t> max_rows;
     size_t max_width = 40;
-    auto* command_option = app.add_option("-c,--command", command, "Run SQL (';'-separated statements) and exit");
+    auto* command_option =
+        app.add_option("-c,--command", command, "Run SQL (';'-separated statements) and exit");
     auto* file_option = app.add_option("-f,--file", file, "Run the statements in FILE and exit");
     command_option->excludes(file_option);
     app.add_option("--format", format_name, "Output format: table, csv, tsv, json, ndjson, markdown")
@@ -49,8 +49,10 @@ int main(int argc, char** argv) {
     app.add_option("-o,--output", output, "Write results to FILE instead of stdout");
     app.add_option("--home", home, "Data directory (FEDQ_HOME; default ~/.fedq)");
     app.add_flag("--echo", echo, "Print each statement before running it");
-    app.add_option("--max-rows", max_rows, "Table format: show at most N rows (default 1000 in the shell, 0 = all)");
-    app.add_option("--max-width", max_width, "Table format: truncate values wider than N characters (0 = never)");
+    app.add_option("--max-rows", max_rows,
+                   "Table format: show at most N rows (default 1000 in the shell, 0 = all)");
+    app.add_option("--max-width", max_width,
+                   "Table format: truncate values wider than N characters (0 = never)");
     app.add_flag("--ascii", ascii, "Table format: ASCII borders instead of box-drawing characters");
     app.set_version_flag("--version", kVersion);
     CLI11_PARSE(app, argc, argv);

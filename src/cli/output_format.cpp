@@ -1,10 +1,10 @@
 #include "cli/output_format.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "types/datetime.h"
 #include "types/decimal.h"
@@ -52,13 +52,27 @@ void append_json_string(std::string& out, std::string_view s) {
     for (char ch : s) {
         auto c = static_cast<unsigned char>(ch);
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
             default:
                 if (c < 0x20) {
                     fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
@@ -77,12 +91,18 @@ void append_value_json(std::string& out, const Value& value) {
     }
     const Type& type = value.type();
     switch (type.id()) {
-        case TypeId::kNull: out += "null"; return;
-        case TypeId::kBoolean: out += value.as_bool() ? "true" : "false"; return;
+        case TypeId::kNull:
+            out += "null";
+            return;
+        case TypeId::kBoolean:
+            out += value.as_bool() ? "true" : "false";
+            return;
         case TypeId::kTinyInt:
         case TypeId::kSmallInt:
         case TypeId::kInteger:
-        case TypeId::kBigInt: append_integer(out, value.as_int()); return;
+        case TypeId::kBigInt:
+            append_integer(out, value.as_int());
+            return;
         case TypeId::kReal:
         case TypeId::kDouble: {
             double d = value.as_double();
@@ -93,7 +113,9 @@ void append_value_json(std::string& out, const Value& value) {
             }
             return;
         }
-        case TypeId::kDecimal: out += format_decimal(value.as_decimal(), type.scale()); return;
+        case TypeId::kDecimal:
+            out += format_decimal(value.as_decimal(), type.scale());
+            return;
         case TypeId::kJson:
             if (value.as_string().empty()) {
                 out += "null";
@@ -124,7 +146,9 @@ void append_value_json(std::string& out, const Value& value) {
             out += '}';
             return;
         }
-        default: append_json_string(out, value.to_string()); return;
+        default:
+            append_json_string(out, value.to_string());
+            return;
     }
 }
 
@@ -153,8 +177,8 @@ int codepoint_width(uint32_t cp) {
     if ((cp >= 0x300 && cp <= 0x36F) || cp == 0x200B || (cp >= 0xFE00 && cp <= 0xFE0F)) return 0;
     if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
         (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-        (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) || (cp >= 0x1F900 && cp <= 0x1F9FF) ||
-        (cp >= 0x20000 && cp <= 0x3FFFD)) {
+        (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+        (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD)) {
         return 2;
     }
     return 1;
@@ -168,9 +192,8 @@ size_t display_width(std::string_view s) {
 
 // Makes a value printable on one table line (control characters escaped) and at most `max_width` wide.
 std::string table_cell(std::string text, size_t max_width) {
-    bool needs_escape = std::any_of(text.begin(), text.end(), [](char c) {
-        return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
-    });
+    bool needs_escape = std::any_of(text.begin(), text.end(),
+                                    [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
     if (needs_escape) {
         std::string escaped;
         for (char c : text) {
@@ -228,11 +251,20 @@ void append_csv_field(std::string& out, std::string_view text, char delimiter) {
 void append_tsv_field(std::string& out, std::string_view text) {
     for (char c : text) {
         switch (c) {
-            case '\t': out += "\\t"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\\': out += "\\\\"; break;
-            default: out += c;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            default:
+                out += c;
         }
     }
 }
@@ -332,7 +364,8 @@ void write_json_rows(const QueryResult& result, std::ostream& out, bool array) {
 }
 
 // Cell texts of the first `limit` rows, column-major.
-std::vector<std::vector<std::string>> collect_cells(const QueryResult& result, size_t limit, size_t max_width) {
+std::vector<std::vector<std::string>> collect_cells(const QueryResult& result, size_t limit,
+                                                    size_t max_width) {
     std::vector<std::vector<std::string>> cells(result.column_names.size());
     size_t taken = 0;
     for (const Batch& batch : result.batches) {
@@ -340,7 +373,8 @@ std::vector<std::vector<std::string>> collect_cells(const QueryResult& result, s
         size_t rows = std::min(batch.num_rows, limit - taken);
         for (size_t c = 0; c < batch.num_columns() && c < cells.size(); ++c) {
             const Column& column = batch.column(c);
-            for (size_t row = 0; row < rows; ++row) cells[c].push_back(table_cell(cell_text(column, row), max_width));
+            for (size_t row = 0; row < rows; ++row)
+                cells[c].push_back(table_cell(cell_text(column, row), max_width));
         }
         taken += rows;
     }
@@ -358,7 +392,7 @@ uint64_t total_rows(const QueryResult& result) {
 struct BoxChars {
     const char* horizontal;
     const char* vertical;
-    const char* top[3];     // left, middle, right
+    const char* top[3];  // left, middle, right
     const char* middle[3];
     const char* bottom[3];
 };
@@ -476,7 +510,8 @@ void write_markdown(const QueryResult& result, const FormatOptions& options, std
 
 std::optional<OutputFormat> parse_output_format(std::string_view name) {
     std::string lower(name);
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     if (lower == "table" || lower == "box" || lower == "ascii") return OutputFormat::kTable;
     if (lower == "csv") return OutputFormat::kCsv;
     if (lower == "tsv") return OutputFormat::kTsv;
@@ -488,12 +523,18 @@ std::optional<OutputFormat> parse_output_format(std::string_view name) {
 
 std::string_view output_format_name(OutputFormat format) {
     switch (format) {
-        case OutputFormat::kTable: return "table";
-        case OutputFormat::kCsv: return "csv";
-        case OutputFormat::kTsv: return "tsv";
-        case OutputFormat::kJson: return "json";
-        case OutputFormat::kNdjson: return "ndjson";
-        case OutputFormat::kMarkdown: return "markdown";
+        case OutputFormat::kTable:
+            return "table";
+        case OutputFormat::kCsv:
+            return "csv";
+        case OutputFormat::kTsv:
+            return "tsv";
+        case OutputFormat::kJson:
+            return "json";
+        case OutputFormat::kNdjson:
+            return "ndjson";
+        case OutputFormat::kMarkdown:
+            return "markdown";
     }
     return "table";
 }
@@ -505,20 +546,46 @@ void append_cell_text(const Column& column, size_t row, std::string& out, std::s
     }
     const Type& type = column.type();
     switch (type.id()) {
-        case TypeId::kNull: out += null_text; return;
-        case TypeId::kBoolean: out += column.values<uint8_t>()[row] ? "true" : "false"; return;
-        case TypeId::kTinyInt: append_integer(out, static_cast<int>(column.values<int8_t>()[row])); return;
-        case TypeId::kSmallInt: append_integer(out, column.values<int16_t>()[row]); return;
-        case TypeId::kInteger: append_integer(out, column.values<int32_t>()[row]); return;
-        case TypeId::kBigInt: append_integer(out, column.values<int64_t>()[row]); return;
-        case TypeId::kDouble: append_double(out, column.values<double>()[row]); return;
-        case TypeId::kDecimal: out += format_decimal(column.values<int128_t>()[row], type.scale()); return;
+        case TypeId::kNull:
+            out += null_text;
+            return;
+        case TypeId::kBoolean:
+            out += column.values<uint8_t>()[row] ? "true" : "false";
+            return;
+        case TypeId::kTinyInt:
+            append_integer(out, static_cast<int>(column.values<int8_t>()[row]));
+            return;
+        case TypeId::kSmallInt:
+            append_integer(out, column.values<int16_t>()[row]);
+            return;
+        case TypeId::kInteger:
+            append_integer(out, column.values<int32_t>()[row]);
+            return;
+        case TypeId::kBigInt:
+            append_integer(out, column.values<int64_t>()[row]);
+            return;
+        case TypeId::kDouble:
+            append_double(out, column.values<double>()[row]);
+            return;
+        case TypeId::kDecimal:
+            out += format_decimal(column.values<int128_t>()[row], type.scale());
+            return;
         case TypeId::kVarchar:
-        case TypeId::kJson: out += column.string_at(row); return;
-        case TypeId::kDate: out += format_date(column.values<int32_t>()[row]); return;
-        case TypeId::kTimestamp: out += format_timestamp(column.values<int64_t>()[row]); return;
-        case TypeId::kTimestampTz: out += format_timestamp_tz(column.values<int64_t>()[row]); return;
-        default: out += column.value_at(row).to_string(); return;
+        case TypeId::kJson:
+            out += column.string_at(row);
+            return;
+        case TypeId::kDate:
+            out += format_date(column.values<int32_t>()[row]);
+            return;
+        case TypeId::kTimestamp:
+            out += format_timestamp(column.values<int64_t>()[row]);
+            return;
+        case TypeId::kTimestampTz:
+            out += format_timestamp_tz(column.values<int64_t>()[row]);
+            return;
+        default:
+            out += column.value_at(row).to_string();
+            return;
     }
 }
 
@@ -535,13 +602,17 @@ void append_cell_json(const Column& column, size_t row, std::string& out) {
     }
     const Type& type = column.type();
     switch (type.id()) {
-        case TypeId::kNull: out += "null"; return;
+        case TypeId::kNull:
+            out += "null";
+            return;
         case TypeId::kBoolean:
         case TypeId::kTinyInt:
         case TypeId::kSmallInt:
         case TypeId::kInteger:
         case TypeId::kBigInt:
-        case TypeId::kDecimal: append_cell_text(column, row, out); return;
+        case TypeId::kDecimal:
+            append_cell_text(column, row, out);
+            return;
         case TypeId::kDouble: {
             double d = column.values<double>()[row];
             if (std::isfinite(d)) {
@@ -553,7 +624,9 @@ void append_cell_json(const Column& column, size_t row, std::string& out) {
             }
             return;
         }
-        case TypeId::kVarchar: append_json_string(out, column.string_at(row)); return;
+        case TypeId::kVarchar:
+            append_json_string(out, column.string_at(row));
+            return;
         case TypeId::kJson: {
             std::string_view text = column.string_at(row);
             out += text.empty() ? std::string_view("null") : text;
@@ -567,7 +640,9 @@ void append_cell_json(const Column& column, size_t row, std::string& out) {
             append_json_string(out, text);
             return;
         }
-        default: append_value_json(out, column.value_at(row)); return;
+        default:
+            append_value_json(out, column.value_at(row));
+            return;
     }
 }
 
@@ -599,12 +674,24 @@ void write_result(const QueryResult& result, const FormatOptions& options, std::
         return;
     }
     switch (options.format) {
-        case OutputFormat::kTable: write_table(result, options, out); break;
-        case OutputFormat::kCsv: write_csv(result, out); break;
-        case OutputFormat::kTsv: write_tsv(result, out); break;
-        case OutputFormat::kJson: write_json_rows(result, out, true); break;
-        case OutputFormat::kNdjson: write_json_rows(result, out, false); break;
-        case OutputFormat::kMarkdown: write_markdown(result, options, out); break;
+        case OutputFormat::kTable:
+            write_table(result, options, out);
+            break;
+        case OutputFormat::kCsv:
+            write_csv(result, out);
+            break;
+        case OutputFormat::kTsv:
+            write_tsv(result, out);
+            break;
+        case OutputFormat::kJson:
+            write_json_rows(result, out, true);
+            break;
+        case OutputFormat::kNdjson:
+            write_json_rows(result, out, false);
+            break;
+        case OutputFormat::kMarkdown:
+            write_markdown(result, options, out);
+            break;
     }
     out.flush();
 }

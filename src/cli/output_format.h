@@ -23,10 +23,10 @@ std::string_view output_format_name(OutputFormat format);
 
 struct FormatOptions {
     OutputFormat format = OutputFormat::kTable;
-    size_t max_rows = 0;        // table and markdown: rows shown at most (0 = unlimited)
-    size_t max_width = 40;      // table: a longer value is truncated with "…" (0 = unlimited)
-    bool unicode = true;        // table: box-drawing characters (else +-| ASCII)
-    bool footer = true;         // table: "(N rows)" line under the table
+    size_t max_rows = 0;    // table and markdown: rows shown at most (0 = unlimited)
+    size_t max_width = 40;  // table: a longer value is truncated with "…" (0 = unlimited)
+    bool unicode = true;    // table: box-drawing characters (else +-| ASCII)
+    bool footer = true;     // table: "(N rows)" line under the table
 };
 
 // Writes `result` in the requested format. For a result without rows (SET, USE, ...) writes its message
@@ -36,7 +36,8 @@ void write_result(const QueryResult& result, const FormatOptions& options, std::
 // Text of one cell as Value::to_string prints it ("NULL" for NULL).
 std::string cell_text(const Column& column, size_t row);
 // Appends the cell's text to `out` (NULL appends `null_text`). Fast path for common types.
-void append_cell_text(const Column& column, size_t row, std::string& out, std::string_view null_text = "NULL");
+void append_cell_text(const Column& column, size_t row, std::string& out,
+                      std::string_view null_text = "NULL");
 // Appends the cell as a JSON value (numbers unquoted, DECIMAL as number text, NULL as null, nested as JSON).
 void append_cell_json(const Column& column, size_t row, std::string& out);
 

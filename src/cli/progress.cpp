@@ -1,11 +1,10 @@
 #include "cli/progress.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "cli/output_format.h"
 

@@ -17,7 +17,7 @@ namespace fedq {
 extern std::atomic<int> g_interrupt_count;
 
 class QueryMonitor {
-public:
+  public:
     // show_progress: draw the progress line (only meaningful when stderr is a TTY).
     QueryMonitor(Engine& engine, bool show_progress);
     ~QueryMonitor();  // stops the thread and clears the progress line
@@ -27,7 +27,7 @@ public:
     // True if a Ctrl-C arrived while the statement ran (the engine was asked to cancel).
     bool cancel_requested() const { return cancel_requested_.load(); }
 
-private:
+  private:
     void run();
 
     Engine& engine_;

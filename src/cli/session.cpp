@@ -11,7 +11,8 @@ namespace fedq {
 
 std::string format_error_in_script(const Error& error, std::string_view script, size_t offset) {
     const SqlPosition& position = error.position();
-    if (position.line == 0 || offset > script.size()) return error.format(script.substr(std::min(offset, script.size())));
+    if (position.line == 0 || offset > script.size())
+        return error.format(script.substr(std::min(offset, script.size())));
     uint32_t base_line = 1;
     size_t line_start = 0;
     for (size_t i = 0; i < offset; ++i) {
@@ -45,8 +46,8 @@ bool Session::run_script(std::string_view script, std::string_view source, bool 
         size_t found = script.find(statement, cursor);
         size_t offset = found == std::string_view::npos ? cursor : found;
         if (found != std::string_view::npos) cursor = found + statement.size();
-        if (!run_in_script(statement, script, found == std::string_view::npos ? std::string_view::npos : offset,
-                           source)) {
+        if (!run_in_script(statement, script,
+                           found == std::string_view::npos ? std::string_view::npos : offset, source)) {
             ok = false;
             if (stop_on_error) break;
         }
@@ -54,7 +55,8 @@ bool Session::run_script(std::string_view script, std::string_view source, bool 
     return ok;
 }
 
-bool Session::run_in_script(const std::string& sql, std::string_view script, size_t offset, std::string_view source) {
+bool Session::run_in_script(const std::string& sql, std::string_view script, size_t offset,
+                            std::string_view source) {
     if (options_.echo) {
         *out_ << sql << ";\n";
         out_->flush();
@@ -73,7 +75,7 @@ bool Session::run_in_script(const std::string& sql, std::string_view script, siz
     } catch (const Error& error) {
         std::string prefix = source.empty() ? "" : std::string(source) + ": ";
         std::string text = offset == std::string_view::npos ? error.format(sql)
-                                                           : format_error_in_script(error, script, offset);
+                                                            : format_error_in_script(error, script, offset);
         std::cerr << prefix << text << std::endl;
         if (cancelled && error.code() != ErrorCode::kCancelled) std::cerr << "(query cancelled)" << std::endl;
         return false;

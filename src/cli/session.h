@@ -15,14 +15,14 @@ namespace fedq {
 
 struct SessionOptions {
     FormatOptions format;
-    bool echo = false;          // print each statement before running it
-    bool interactive = false;   // shell: statistics line after each statement
-    bool timing = true;         // shell: include the elapsed time in the statistics line
-    bool show_progress = false; // progress line on stderr for statements running longer than a second
+    bool echo = false;           // print each statement before running it
+    bool interactive = false;    // shell: statistics line after each statement
+    bool timing = true;          // shell: include the elapsed time in the statistics line
+    bool show_progress = false;  // progress line on stderr for statements running longer than a second
 };
 
 class Session {
-public:
+  public:
     Session(Engine& engine, std::ostream& out, SessionOptions options)
         : engine_(engine), out_(&out), options_(std::move(options)) {}
 
@@ -37,8 +37,9 @@ public:
     // Runs one statement (no trailing ';' needed). Returns false (after printing the error) on failure.
     bool run_statement(const std::string& sql) { return run_in_script(sql, sql, 0, {}); }
 
-private:
-    bool run_in_script(const std::string& sql, std::string_view script, size_t offset, std::string_view source);
+  private:
+    bool run_in_script(const std::string& sql, std::string_view script, size_t offset,
+                       std::string_view source);
 
     Engine& engine_;
     std::ostream* out_;

@@ -1,6 +1,9 @@
 #include "cli/shell.h"
 
+#include <editline/readline.h>
 #include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -11,8 +14,6 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include <editline/readline.h>
 
 #include "cli/progress.h"
 #include "sql/parser.h"
@@ -101,7 +102,7 @@ const char kHelp[] =
     "Ctrl-C clears the input line, or cancels the running statement (twice: exit).\n";
 
 class Shell {
-public:
+  public:
     Shell(Session& session, const ShellOptions& options) : session_(session), options_(options) {}
 
     int run() {
@@ -148,7 +149,7 @@ public:
         return 0;
     }
 
-private:
+  private:
     void remember(const std::string& entry) {
         std::string flat = entry;
         for (char& c : flat) {
@@ -198,7 +199,8 @@ private:
             std::cerr << "Timing is " << (options.timing ? "on" : "off") << "." << std::endl;
         } else if (name == "\\format") {
             if (argument.empty()) {
-                std::cerr << "Output format is " << output_format_name(options.format.format) << "." << std::endl;
+                std::cerr << "Output format is " << output_format_name(options.format.format) << "."
+                          << std::endl;
             } else if (auto format = parse_output_format(argument)) {
                 options.format.format = *format;
                 std::cerr << "Output format is " << output_format_name(*format) << "." << std::endl;
@@ -246,6 +248,9 @@ void install_interrupt_handler() {
 
 int run_shell(Session& session, const ShellOptions& options) {
     install_interrupt_handler();
+    // libedit needs a UTF-8 character locale to accept non-ASCII input; SQL text is always UTF-8.
+    setlocale(LC_CTYPE, "");
+    if (std::string_view(nl_langinfo(CODESET)) != "UTF-8") setlocale(LC_CTYPE, "C.UTF-8");
     Shell shell(session, options);
     return shell.run();
 }

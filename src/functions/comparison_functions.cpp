@@ -1,6 +1,6 @@
 // Comparison operators ($eq $ne $lt $le $gt $ge). When the argument types differ the binder asks for
 // both to be cast to their common super type, so every kernel compares two columns of one type.
-// DOUBLE/REAL order: NaN equals NaN and is larger than everything, -0 = 0 (Trino's total order).
+// DOUBLE/REAL comparisons are IEEE 754 (NaN compares false), -0 = 0.
 #include <cmath>
 
 #include "common/error.h"
@@ -29,19 +29,16 @@ inline bool from_three_way(int c) {
     return ordered<kOp>(c, 0);
 }
 
-template <typename F>
-inline bool float_less(F x, F y) {
-    return (x < y) | (!std::isnan(x) & std::isnan(y));
-}
-
+// The comparison operators follow IEEE 754 as Trino's do: NaN = NaN is false and every ordering
+// comparison with NaN is false (ORDER BY and GROUP BY use their own total order with NaN last).
 template <Cmp kOp, typename F>
 inline bool floating(F x, F y) {
-    if constexpr (kOp == Cmp::kEq) return (x == y) | (std::isnan(x) & std::isnan(y));
-    else if constexpr (kOp == Cmp::kNe) return !((x == y) | (std::isnan(x) & std::isnan(y)));
-    else if constexpr (kOp == Cmp::kLt) return float_less(x, y);
-    else if constexpr (kOp == Cmp::kLe) return !float_less(y, x);
-    else if constexpr (kOp == Cmp::kGt) return float_less(y, x);
-    else return !float_less(x, y);
+    if constexpr (kOp == Cmp::kEq) return x == y;
+    else if constexpr (kOp == Cmp::kNe) return x != y;
+    else if constexpr (kOp == Cmp::kLt) return x < y;
+    else if constexpr (kOp == Cmp::kLe) return x <= y;
+    else if constexpr (kOp == Cmp::kGt) return x > y;
+    else return x >= y;
 }
 
 inline int compare_interval(const Interval& x, const Interval& y) {

@@ -54,7 +54,61 @@ void push_children(LogicalNode& node) {
     for (auto& c : node.children) c = push(std::move(c), {});
 }
 
+// (a AND b) OR (a AND c)  ->  a AND (b OR c): the common part of every branch of a disjunction can be
+// pushed (TPC-H Q19's join condition sits inside each OR branch).
+void factor_disjunctions(std::vector<BoundExprPtr>& predicates) {
+    std::vector<BoundExprPtr> out;
+    for (auto& p : predicates) {
+        if (p->kind != BoundExprKind::kOr) {
+            out.push_back(std::move(p));
+            continue;
+        }
+        std::vector<std::vector<BoundExprPtr>> branches;
+        for (auto& branch : p->children) {
+            branches.emplace_back();
+            split_conjuncts(std::move(branch), branches.back());
+        }
+        std::vector<BoundExprPtr> common;
+        for (auto& candidate : branches[0]) {
+            if (!candidate || !candidate->is_deterministic()) continue;
+            bool everywhere = true;
+            for (size_t b = 1; b < branches.size() && everywhere; ++b) {
+                everywhere = std::any_of(branches[b].begin(), branches[b].end(),
+                                         [&](const BoundExprPtr& e) { return e && e->equals(*candidate); });
+            }
+            if (!everywhere) continue;
+            for (size_t b = 1; b < branches.size(); ++b) {
+                for (auto& e : branches[b]) {
+                    if (e && e->equals(*candidate)) {
+                        e.reset();
+                        break;
+                    }
+                }
+            }
+            common.push_back(std::move(candidate));
+        }
+        bool some_branch_empty = false;
+        std::vector<BoundExprPtr> rebuilt;
+        for (auto& branch : branches) {
+            std::vector<BoundExprPtr> rest;
+            for (auto& e : branch) {
+                if (e) rest.push_back(std::move(e));
+            }
+            if (rest.empty()) some_branch_empty = true;
+            else rebuilt.push_back(make_conjunction(std::move(rest)));
+        }
+        for (auto& c : common) out.push_back(std::move(c));
+        // A branch that was only common parts is TRUE: the whole OR is then implied by them.
+        if (!some_branch_empty) {
+            if (rebuilt.size() == 1) out.push_back(std::move(rebuilt[0]));
+            else out.push_back(BoundExpr::make(BoundExprKind::kOr, Type::boolean(), std::move(rebuilt)));
+        }
+    }
+    predicates = std::move(out);
+}
+
 LogicalPtr push(LogicalPtr node, std::vector<BoundExprPtr> predicates) {
+    factor_disjunctions(predicates);
     // Drop trivially true conjuncts.
     predicates.erase(std::remove_if(predicates.begin(), predicates.end(), [](const BoundExprPtr& p) { return is_true_constant(*p); }),
                      predicates.end());

@@ -3,6 +3,7 @@
 // scan, and removes the filters on columns the connector accepted exactly. A limit is only offered when
 // no filter remains in the engine for that scan.
 #include <algorithm>
+#include <cmath>
 
 #include "optimizer/optimizer.h"
 
@@ -63,15 +64,21 @@ std::optional<Converted> convert(const LogicalNode& scan, const BoundExpr& e) {
     if (column->type.is_floating() && std::isnan(constant_side->constant.as_double())) return std::nullopt;
     const Value& v = constant_side->constant;
     const Type& t = column->type;
+    // Domains order NaN above +Infinity, but `x > 1` is false for NaN: bound floating ranges above by
+    // +Infinity so NaN stays outside.
+    Bound unbounded_high{std::nullopt, false};
+    if (t.is_floating()) {
+        unbounded_high = Bound{t.id() == TypeId::kReal ? Value::real(INFINITY) : Value::double_(INFINITY), true};
+    }
     Domain domain = Domain::all(t);
     if (op == "$eq") domain = Domain::values(t, {v});
     else if (op == "$lt") domain = Domain::range(t, Range{{std::nullopt, false}, {v, false}});
     else if (op == "$le") domain = Domain::range(t, Range{{std::nullopt, false}, {v, true}});
-    else if (op == "$gt") domain = Domain::range(t, Range{{v, false}, {std::nullopt, false}});
-    else if (op == "$ge") domain = Domain::range(t, Range{{v, true}, {std::nullopt, false}});
+    else if (op == "$gt") domain = Domain::range(t, Range{{v, false}, unbounded_high});
+    else if (op == "$ge") domain = Domain::range(t, Range{{v, true}, unbounded_high});
     else {
         domain = Domain::range(t, Range{{std::nullopt, false}, {v, false}})
-                     .union_with(Domain::range(t, Range{{v, false}, {std::nullopt, false}}));
+                     .union_with(Domain::range(t, Range{{v, false}, unbounded_high}));
     }
     return Converted{scan.table.columns[index].name, std::move(domain)};
 }

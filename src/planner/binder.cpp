@@ -210,7 +210,8 @@ BoundQuery Binder::bind_set_operation(const ast::SetOperationBody& body, const S
                             body.op == ast::SetOpType::kUnion ? "UNION" : body.op == ast::SetOpType::kIntersect ? "INTERSECT" : "EXCEPT",
                             left.plan->outputs.size(), right.plan->outputs.size()));
     }
-    size_t width = left.plan->outputs.size();
+    const size_t visible_width = left.plan->outputs.size();
+    size_t width = visible_width;
     std::vector<Type> types;
     for (size_t i = 0; i < width; ++i) {
         auto common = common_super_type(left.plan->outputs[i].type, right.plan->outputs[i].type);
@@ -220,6 +221,36 @@ BoundQuery Binder::bind_set_operation(const ast::SetOperationBody& body, const S
                                 left.plan->outputs[i].type.to_string(), right.plan->outputs[i].type.to_string()));
         }
         types.push_back(common->id() == TypeId::kNull ? Type::varchar() : *common);
+    }
+    // INTERSECT ALL / EXCEPT ALL: number the copies of each row on both sides (row_number() partitioned
+    // by every column); the copy number is then one more column of a DISTINCT set operation, so a row
+    // kept m times on one side and n on the other survives min(m, n) (or m - n) times.
+    bool numbered = body.all && body.op != ast::SetOpType::kUnion;
+    if (numbered) {
+        auto number = [&](LogicalPtr plan) {
+            auto window = make_node(LogicalKind::kWindow);
+            WindowCall call;
+            call.kind = WindowFunctionKind::kRowNumber;
+            call.name = "row_number";
+            call.type = Type::bigint();
+            for (size_t i = 0; i < visible_width; ++i) {
+                const auto& o = plan->outputs[i];
+                call.partition_by.push_back(BoundExpr::column(o.id, o.type, o.name));
+            }
+            call.frame.end_unbounded = true;
+            call.frame.end = std::nullopt;
+            call.output = next_column_id();
+            window->outputs = plan->outputs;
+            window->outputs.push_back({call.output, "$copy", Type::bigint()});
+            window->windows.push_back(std::move(call));
+            window->children.push_back(std::move(plan));
+            return window;
+        };
+        left.plan = number(std::move(left.plan));
+        right.plan = number(std::move(right.plan));
+        types.push_back(Type::bigint());
+        left.names.push_back("$copy");
+        width += 1;
     }
     // Project each side onto the common types; the right side also gets a tag for INTERSECT/EXCEPT.
     bool tagged = body.op != ast::SetOpType::kUnion;
@@ -245,7 +276,7 @@ BoundQuery Binder::bind_set_operation(const ast::SetOperationBody& body, const S
         union_all->outputs.push_back({next_column_id(), o.name, o.type});
     }
     BoundQuery bound;
-    bound.names = left.names;
+    bound.names.assign(left.names.begin(), left.names.begin() + static_cast<long>(visible_width));
     if (body.op == ast::SetOpType::kUnion) {
         if (body.all) {
             bound.plan = std::move(union_all);
@@ -260,7 +291,6 @@ BoundQuery Binder::bind_set_operation(const ast::SetOperationBody& body, const S
         bound.plan = std::move(distinct);
         return bound;
     }
-    if (body.all) fail_at(ErrorCode::kNotSupported, body.position, "INTERSECT ALL and EXCEPT ALL are not supported yet");
     // INTERSECT / EXCEPT: group by all columns, count rows from each side.
     auto aggregate = make_node(LogicalKind::kAggregate);
     for (size_t i = 0; i < width; ++i) {
@@ -297,7 +327,7 @@ BoundQuery Binder::bind_set_operation(const ast::SetOperationBody& body, const S
     filter->outputs = aggregate->outputs;
     filter->children.push_back(std::move(aggregate));
     auto project = make_node(LogicalKind::kProject);
-    for (size_t i = 0; i < width; ++i) {
+    for (size_t i = 0; i < visible_width; ++i) {
         const auto& o = filter->outputs[i];
         project->expressions.push_back(BoundExpr::column(o.id, o.type, o.name));
         project->outputs.push_back({next_column_id(), o.name, o.type});

@@ -120,7 +120,11 @@ std::string Value::to_string() const {
         case TypeId::kSmallInt:
         case TypeId::kInteger:
         case TypeId::kBigInt: return std::to_string(as_int());
-        case TypeId::kReal: return format_double(static_cast<float>(as_double()));
+        case TypeId::kReal: {
+            float f = static_cast<float>(as_double());
+            if (std::isnan(f) || std::isinf(f)) return format_double(f);
+            return fmt::format("{}", f);  // shortest text that round-trips the float (0.1, not 0.100000001)
+        }
         case TypeId::kDouble: return format_double(as_double());
         case TypeId::kDecimal: return format_decimal(as_decimal(), type_.scale());
         case TypeId::kVarchar:

@@ -77,5 +77,16 @@ checks=$((checks + 1))
 [ "$(cat "$WORK/out.csv" 2>/dev/null)" = $'seven\n7' ] || fail "output file content" "$(cat "$WORK/out.csv" 2>&1)"
 expect "echo" 0 $'SELECT 5 AS five;\nfive\n5' -- --format csv --echo -c "SELECT 5 AS five"
 
+# Table options; nothing on stderr for a successful non-interactive run (no progress line, no stats).
+out=$("$FEDQ" --ascii --max-rows 2 -c "SELECT x FROM (VALUES 1, 2, 3) AS t(x) ORDER BY x" </dev/null 2>"$WORK/stderr")
+checks=$((checks + 1))
+want=$'+---------+\n|       x |\n| INTEGER |\n+---------+\n|       1 |\n|       2 |\n+---------+\n(3 rows, 2 shown)'
+[ "$out" = "$want" ] || fail "ascii table with max rows" "$out"
+checks=$((checks + 1))
+[ -s "$WORK/stderr" ] && fail "quiet stderr on success" "$(cat "$WORK/stderr")"
+expect "set statement message" 0 "SET" -- -c "SET batch_size = 100"
+expect "empty input" 0 "" -- -c ""
+expect "comments only" 0 "" -- -c "-- nothing here"
+
 echo "cli_test: $((checks - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]

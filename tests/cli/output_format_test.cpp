@@ -12,7 +12,8 @@ namespace {
 QueryResult sample_result() {
     QueryResult result;
     result.column_names = {"id", "name", "price", "ok", "score"};
-    result.column_types = {Type::integer(), Type::varchar(), Type::decimal(10, 2), Type::boolean(), Type::double_()};
+    result.column_types = {Type::integer(), Type::varchar(), Type::decimal(10, 2), Type::boolean(),
+                           Type::double_()};
     std::vector<ColumnPtr> columns;
     for (const Type& type : result.column_types) columns.push_back(Column::make(type));
     columns[0]->append<int32_t>(1);
@@ -82,16 +83,18 @@ TEST(OutputFormat, TsvEscapes) {
 }
 
 TEST(OutputFormat, JsonArrayWithTypedValues) {
-    EXPECT_EQ(render(sample_result(), OutputFormat::kJson),
-              "[{\"id\":1,\"name\":\"plain\",\"price\":12.50,\"ok\":true,\"score\":0.5},\n"
-              "{\"id\":-22,\"name\":\"a,\\\"quoted\\\"\\nline\",\"price\":null,\"ok\":false,\"score\":\"NaN\"},\n"
-              "{\"id\":null,\"name\":\"\",\"price\":-0.05,\"ok\":null,\"score\":1e+20}]\n");
+    EXPECT_EQ(
+        render(sample_result(), OutputFormat::kJson),
+        "[{\"id\":1,\"name\":\"plain\",\"price\":12.50,\"ok\":true,\"score\":0.5},\n"
+        "{\"id\":-22,\"name\":\"a,\\\"quoted\\\"\\nline\",\"price\":null,\"ok\":false,\"score\":\"NaN\"},\n"
+        "{\"id\":null,\"name\":\"\",\"price\":-0.05,\"ok\":null,\"score\":1e+20}]\n");
 }
 
 TEST(OutputFormat, NdjsonOneObjectPerLine) {
     std::string out = render(sample_result(), OutputFormat::kNdjson);
     EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 3);
-    EXPECT_EQ(out.substr(0, out.find('\n')), "{\"id\":1,\"name\":\"plain\",\"price\":12.50,\"ok\":true,\"score\":0.5}");
+    EXPECT_EQ(out.substr(0, out.find('\n')),
+              "{\"id\":1,\"name\":\"plain\",\"price\":12.50,\"ok\":true,\"score\":0.5}");
 }
 
 TEST(OutputFormat, JsonEmptyResultIsEmptyArray) {
@@ -110,12 +113,14 @@ TEST(OutputFormat, JsonNestedValues) {
     result.column_names = {"arr", "rec"};
     result.column_types = {array_type, row_type};
     auto arr = Column::make(array_type);
-    arr->append_value(Value::nested(array_type, {Value::integer(1), Value::null(Type::integer()), Value::integer(3)}));
+    arr->append_value(
+        Value::nested(array_type, {Value::integer(1), Value::null(Type::integer()), Value::integer(3)}));
     auto rec = Column::make(row_type);
     rec->append_value(Value::nested(row_type, {Value::varchar("x\"y"), Value::boolean(true)}));
     result.batches.emplace_back(1, std::vector<ColumnPtr>{arr, rec});
     result.row_count = 1;
-    EXPECT_EQ(render(result, OutputFormat::kJson), "[{\"arr\":[1,null,3],\"rec\":{\"a\":\"x\\\"y\",\"b\":true}}]\n");
+    EXPECT_EQ(render(result, OutputFormat::kJson),
+              "[{\"arr\":[1,null,3],\"rec\":{\"a\":\"x\\\"y\",\"b\":true}}]\n");
 }
 
 TEST(OutputFormat, MarkdownTable) {

@@ -1,9 +1,9 @@
 // fedq-sqllogictest: runs sqllogictest files (DuckDB dialect of the format) against the embedded engine.
 //
-//   fedq-sqllogictest [--config default|small] [--root DIR] [--verbose] FILES-OR-DIRECTORIES...
+//   fedq-sqllogictest [--config default|small] [--root DIR] [--timeout S] [--verbose] FILES-OR-DIRECTORIES...
 //
 // Records are separated by blank lines:
-//   statement ok | statement error [----  expected error text or SQLSTATE]
+//   statement ok | statement error [SQLSTATE] [----  expected error text or SQLSTATE]
 //   query <types> [nosort|rowsort|valuesort]  SQL  ----  expected rows (values TAB-separated)
 //   halt | mode skip | mode unskip | require <feature> | skipif <engine> | onlyif <engine>
 //   loop <var> <from> <to> ... endloop | foreach <var> <v1> <v2> ... endloop  (${var} substituted)
@@ -13,12 +13,17 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/error.h"
@@ -41,8 +46,8 @@ struct Record {
     std::vector<std::string> expected;  // query rows, or error text lines
     size_t column_count = 0;
     SortMode sort = SortMode::kNone;
-    bool skip = false;                  // skipif fedq / onlyif other
-    std::string argument;               // require <x>
+    bool skip = false;     // skipif fedq / onlyif other
+    std::string argument;  // require <x>
 };
 
 struct Line {
@@ -78,7 +83,7 @@ bool starts_with(const std::string& text, const std::string& prefix) { return te
 
 // Parses the lines [begin, end) into records, expanding loops. Returns false with `error` on bad syntax.
 class Parser {
-public:
+  public:
     Parser(const std::vector<Line>& lines, std::string file) : lines_(lines), file_(std::move(file)) {}
 
     bool parse(size_t begin, size_t end, std::vector<Record>& out, std::string& error) {
@@ -167,6 +172,13 @@ public:
                     return fail(error, number, "expected: statement ok|error");
                 }
                 record.kind = tokens[1] == "ok" ? RecordKind::kStatementOk : RecordKind::kStatementError;
+                // "statement error 22012": the expected SQLSTATE or message may also follow on the header
+                // line.
+                if (record.kind == RecordKind::kStatementError && tokens.size() > 2) {
+                    std::string expected;
+                    for (size_t t = 2; t < tokens.size(); ++t) expected += (t > 2 ? " " : "") + tokens[t];
+                    record.expected.push_back(expected);
+                }
             } else if (keyword == "query") {
                 record.kind = RecordKind::kQuery;
                 if (tokens.size() < 2) return fail(error, number, "expected: query <types> [sort]");
@@ -209,7 +221,7 @@ public:
         return true;
     }
 
-private:
+  private:
     size_t find_endloop(size_t begin, size_t end) const {
         int depth = 0;
         for (size_t i = begin; i < end; ++i) {
@@ -245,6 +257,45 @@ std::string strip_statement(const std::string& sql) {
     return out;
 }
 
+// Cancels the engine if one statement runs longer than the limit, so a hanging query becomes a reported
+// failure instead of a stuck test run.
+class Watchdog {
+  public:
+    Watchdog(fedq::Engine& engine, int seconds) : engine_(engine) {
+        if (seconds <= 0) return;
+        thread_ = std::thread([this, seconds] {
+            std::unique_lock<std::mutex> lock(mutex_);
+            if (!wake_.wait_for(lock, std::chrono::seconds(seconds), [this] { return done_; })) {
+                fired_ = true;
+                engine_.cancel();
+            }
+        });
+    }
+    ~Watchdog() {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            done_ = true;
+        }
+        wake_.notify_all();
+        if (thread_.joinable()) thread_.join();
+    }
+    bool fired() const { return fired_; }
+
+  private:
+    fedq::Engine& engine_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool done_ = false;
+    std::atomic<bool> fired_{false};
+    std::thread thread_;
+};
+
+int g_timeout_seconds = 300;
+
+std::string timeout_note(const Watchdog& watchdog) {
+    return watchdog.fired() ? " (cancelled after " + std::to_string(g_timeout_seconds) + " s)" : "";
+}
+
 struct Counters {
     size_t passed = 0;
     size_t failed = 0;
@@ -252,9 +303,12 @@ struct Counters {
 };
 
 class FileRunner {
-public:
+  public:
     FileRunner(std::string path, std::string config, std::string home, bool verbose, Counters& counters)
-        : path_(std::move(path)), config_(std::move(config)), home_(std::move(home)), verbose_(verbose),
+        : path_(std::move(path)),
+          config_(std::move(config)),
+          home_(std::move(home)),
+          verbose_(verbose),
           counters_(counters) {}
 
     void run() {
@@ -317,14 +371,16 @@ public:
         }
     }
 
-private:
+  private:
     bool run_statement(const Record& record) {
         std::string sql = strip_statement(record.sql);
+        Watchdog watchdog(*engine_, g_timeout_seconds);
         try {
             engine_->execute(sql);
         } catch (const fedq::Error& error) {
             if (record.kind == RecordKind::kStatementOk) {
-                report(record.line, record.sql, "statement failed: " + error.format(sql));
+                report(record.line, record.sql,
+                       "statement failed: " + error.format(sql) + timeout_note(watchdog));
                 return false;
             }
             if (record.expected.empty()) return true;
@@ -352,10 +408,11 @@ private:
     bool run_query(const Record& record) {
         std::string sql = strip_statement(record.sql);
         fedq::QueryResult result;
+        Watchdog watchdog(*engine_, g_timeout_seconds);
         try {
             result = engine_->execute(sql);
         } catch (const fedq::Error& error) {
-            report(record.line, record.sql, "query failed: " + error.format(sql));
+            report(record.line, record.sql, "query failed: " + error.format(sql) + timeout_note(watchdog));
             return false;
         } catch (const std::exception& e) {
             report(record.line, record.sql, std::string("non-fedq exception: ") + e.what());
@@ -378,7 +435,8 @@ private:
         }
         if (columns != record.column_count) {
             report(record.line, record.sql,
-                   "expected " + std::to_string(record.column_count) + " columns, got " + std::to_string(columns),
+                   "expected " + std::to_string(record.column_count) + " columns, got " +
+                       std::to_string(columns),
                    record.expected, render(rows));
             return false;
         }
@@ -387,8 +445,9 @@ private:
         bool value_wise = false;
         // The classic sqllogictest layout lists one value per line; accept it when the shapes say so.
         if (columns > 1 && expected.size() == rows.size() * columns && expected.size() != rows.size()) {
-            bool any_tab = std::any_of(expected.begin(), expected.end(),
-                                       [](const std::string& e) { return e.find('\t') != std::string::npos; });
+            bool any_tab = std::any_of(expected.begin(), expected.end(), [](const std::string& e) {
+                return e.find('\t') != std::string::npos;
+            });
             value_wise = !any_tab;
         }
         if (record.sort == SortMode::kValue || value_wise) {
@@ -448,8 +507,10 @@ private:
         if (!expected.empty() || !actual.empty()) {
             auto dump = [](const char* title, const std::vector<std::string>& lines) {
                 std::cout << "  " << title << " (" << lines.size() << " rows):\n";
-                for (size_t i = 0; i < lines.size() && i < kMaxDiffLines; ++i) std::cout << "    " << lines[i] << "\n";
-                if (lines.size() > kMaxDiffLines) std::cout << "    ... " << lines.size() - kMaxDiffLines << " more\n";
+                for (size_t i = 0; i < lines.size() && i < kMaxDiffLines; ++i)
+                    std::cout << "    " << lines[i] << "\n";
+                if (lines.size() > kMaxDiffLines)
+                    std::cout << "    ... " << lines.size() - kMaxDiffLines << " more\n";
             };
             dump("expected", expected);
             dump("actual", actual);
@@ -470,7 +531,8 @@ void collect(const fs::path& path, std::vector<std::string>& out) {
     if (fs::is_directory(path, error)) {
         std::vector<std::string> found;
         for (const auto& entry : fs::recursive_directory_iterator(path, error)) {
-            if (entry.is_regular_file() && entry.path().extension() == ".test") found.push_back(entry.path().string());
+            if (entry.is_regular_file() && entry.path().extension() == ".test")
+                found.push_back(entry.path().string());
         }
         std::sort(found.begin(), found.end());
         out.insert(out.end(), found.begin(), found.end());
@@ -480,7 +542,9 @@ void collect(const fs::path& path, std::vector<std::string>& out) {
 }
 
 int usage() {
-    std::cerr << "usage: fedq-sqllogictest [--config default|small] [--root DIR] [--verbose] FILES...\n";
+    std::cerr
+        << "usage: fedq-sqllogictest [--config default|small] [--root DIR] [--timeout SECONDS] [--verbose] "
+           "FILES...\n";
     return 2;
 }
 
@@ -500,6 +564,8 @@ int main(int argc, char** argv) {
             root = argv[++i];
         } else if (starts_with(arg, "--root=")) {
             root = arg.substr(7);
+        } else if (arg == "--timeout" && i + 1 < argc) {
+            g_timeout_seconds = std::atoi(argv[++i]);
         } else if (arg == "--verbose" || arg == "-v") {
             verbose = true;
         } else if (arg == "--help" || arg == "-h") {
@@ -535,7 +601,8 @@ int main(int argc, char** argv) {
     for (const auto& file : files) {
         std::error_code error;
         fs::path relative = fs::relative(file, cwd, error);
-        std::string shown = error || relative.empty() || starts_with(relative.string(), "..") ? file : relative.string();
+        std::string shown =
+            error || relative.empty() || starts_with(relative.string(), "..") ? file : relative.string();
         FileRunner(shown, config, home, verbose, counters).run();
     }
     if (!home.empty()) {
