@@ -86,8 +86,9 @@ std::optional<Converted> convert(const LogicalNode& scan, const BoundExpr& e) {
 void plan_scan(LogicalNode& scan, const OptimizerContext& context) {
     std::vector<std::optional<Converted>> converted;
     Constraint constraint;
+    const bool offer = context.enabled("constraint_pushdown");
     for (const auto& f : scan.filters) {
-        converted.push_back(convert(scan, *f));
+        converted.push_back(offer ? convert(scan, *f) : std::nullopt);
         if (converted.back()) constraint.add(converted.back()->column, converted.back()->domain);
     }
     ScanRequest request;
@@ -95,7 +96,7 @@ void plan_scan(LogicalNode& scan, const OptimizerContext& context) {
     for (size_t index : scan.scan_columns) request.columns.push_back(scan.table.columns[index].name);
     if (request.columns.empty() && !scan.table.columns.empty()) request.columns.push_back(scan.table.columns[0].name);
     request.constraint = constraint;
-    if (scan.filters.empty() && scan.pushdown.limit) request.limit = scan.pushdown.limit;
+    if (scan.filters.empty() && scan.pushdown.limit && context.enabled("limit_pushdown")) request.limit = scan.pushdown.limit;
     else scan.pushdown.limit.reset();
     request.batch_rows = context.batch_rows;
     request.target_splits = context.target_splits;

@@ -1,6 +1,6 @@
 // fedq-sqllogictest: runs sqllogictest files (DuckDB dialect of the format) against the embedded engine.
 //
-//   fedq-sqllogictest [--config default|small] [--root DIR] [--timeout S] [--verbose] FILES-OR-DIRECTORIES...
+//   fedq-sqllogictest [--config default|small|nopushdown] [--root DIR] [--timeout S] [--verbose] FILES-OR-DIRECTORIES...
 //
 // Records are separated by blank lines:
 //   statement ok | statement error [SQLSTATE] [----  expected error text or SQLSTATE]
@@ -342,6 +342,11 @@ class FileRunner {
             if (config_ == "small") {
                 engine_->set_setting("batch_size", "3");
                 engine_->set_setting("threads", "1");
+            } else if (config_ == "nopushdown") {
+                // Connectors get no constraint and no limit, and the optimizer rewrites are off: the
+                // engine alone must produce the same answers.
+                engine_->set_setting("optimizer_disabled_rules",
+                                     "constraint_pushdown,limit_pushdown,filter_pushdown,join_reorder,projection_pruning");
             }
         } catch (const std::exception& e) {
             report(0, "", std::string("cannot create the engine: ") + e.what());
@@ -543,7 +548,7 @@ void collect(const fs::path& path, std::vector<std::string>& out) {
 
 int usage() {
     std::cerr
-        << "usage: fedq-sqllogictest [--config default|small] [--root DIR] [--timeout SECONDS] [--verbose] "
+        << "usage: fedq-sqllogictest [--config default|small|nopushdown] [--root DIR] [--timeout SECONDS] [--verbose] "
            "FILES...\n";
     return 2;
 }
@@ -577,7 +582,7 @@ int main(int argc, char** argv) {
             inputs.push_back(arg);
         }
     }
-    if (config != "default" && config != "small") return usage();
+    if (config != "default" && config != "small" && config != "nopushdown") return usage();
     if (inputs.empty()) return usage();
     // Resolve inputs before changing directory so relative paths given on the command line still work.
     std::vector<std::string> files;
