@@ -110,6 +110,7 @@ void explain_node(const LogicalNode& node, int depth, std::string& out,
                 const auto& a = node.aggregates[i];
                 aggregates += (i ? ", " : "") + a.name + "(" + (a.distinct ? "DISTINCT " : "");
                 for (size_t j = 0; j < a.args.size(); ++j) aggregates += (j ? ", " : "") + a.args[j]->to_string();
+                if (a.args.empty() && a.name == "count") aggregates += "*";
                 aggregates += ")";
             }
             if (!groups.empty()) details.push_back("group by: [" + groups + "]");

@@ -6,6 +6,7 @@
 //   statement ok | statement error [SQLSTATE] [----  expected error text or SQLSTATE]
 //   query <types> [nosort|rowsort|valuesort]  SQL  ----  expected rows (values TAB-separated)
 //   halt | mode skip | mode unskip | require <feature> | skipif <engine> | onlyif <engine>
+//   (<engine> may be `config=NAME` to select by the --config in use)
 //   loop <var> <from> <to> ... endloop | foreach <var> <v1> <v2> ... endloop  (${var} substituted)
 // Values print as Value::to_string does, NULL as "NULL", the empty string as "(empty)". Each file runs on
 // a fresh Engine; the `small` config sets batch_size = 3 and threads = 1 to shake out boundary bugs.
@@ -34,6 +35,9 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kEngineName = "fedq";
+// The configuration this run uses; `skipif config=nopushdown` / `onlyif config=default` select by it
+// (plans printed by EXPLAIN differ when the optimizer rules are off).
+std::string g_config = "default";
 constexpr size_t kMaxDiffLines = 20;
 
 enum class RecordKind { kStatementOk, kStatementError, kQuery, kHalt, kModeSkip, kModeUnskip, kRequire };
@@ -100,7 +104,7 @@ class Parser {
             int number = lines_[i].number;
             if (keyword == "skipif" || keyword == "onlyif") {
                 if (tokens.size() < 2) return fail(error, number, "missing engine name");
-                bool is_us = tokens[1] == kEngineName;
+                bool is_us = tokens[1] == kEngineName || tokens[1] == "config=" + g_config;
                 if ((keyword == "skipif") == is_us) skip_next = true;
                 ++i;
                 continue;
@@ -583,6 +587,7 @@ int main(int argc, char** argv) {
         }
     }
     if (config != "default" && config != "small" && config != "nopushdown") return usage();
+    g_config = config;
     if (inputs.empty()) return usage();
     // Resolve inputs before changing directory so relative paths given on the command line still work.
     std::vector<std::string> files;
