@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libre2-dev libfmt-dev libedit-dev libzstd-dev zlib1g-dev liblz4-dev libsnappy-dev
   libsimdjson-dev nlohmann-json3-dev libcli11-dev libfast-float-dev libutf8proc-dev libxxhash-dev
-  libhowardhinnant-date-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libhowardhinnant-date-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
   clang libclang-rt-14-dev
 )
 

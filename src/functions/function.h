@@ -125,5 +125,6 @@ void register_json_functions(FunctionRegistry& registry);
 void register_array_functions(FunctionRegistry& registry);
 void register_aggregate_functions(FunctionRegistry& registry);
 void register_internal_aggregates(FunctionRegistry& registry);
+void register_misc_functions(FunctionRegistry& registry);
 
 }  // namespace fedq

@@ -20,6 +20,7 @@ const FunctionRegistry& FunctionRegistry::instance() {
         register_array_functions(r);
         register_aggregate_functions(r);
         register_internal_aggregates(r);
+        register_misc_functions(r);
         return r;
     }();
     return registry;

@@ -815,7 +815,14 @@ BoundQuery Binder::bind_select(const ast::SelectBody& select, const Scope* outer
             e = replace_groups(std::move(e), groups, group_outputs);
             check_grouped(*e, from_ids, scope.columns);
         };
-        for (auto& e : select_exprs) rewrite(e);
+        for (size_t i = 0; i < select_exprs.size(); ++i) {
+            try {
+                rewrite(select_exprs[i]);
+            } catch (Error& error) {
+                if (error.position().line == 0 && items[i].expr) error.set_position(items[i].expr->position);
+                throw;
+            }
+        }
         rewrite(having);
         rewrite(qualify);
         for (auto& k : order_keys) rewrite(k.expr);

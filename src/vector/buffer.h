@@ -75,8 +75,10 @@ public:
         std::memcpy(data_ + size_, bytes, count);
         size_ += count;
     }
+    // `value` is taken by copy: callers may pass a reference into this very buffer (the last offset),
+    // which reserve() would invalidate.
     template <typename T>
-    void push(const T& value) {
+    void push(T value) {
         if (size_ + sizeof(T) > capacity_) reserve(size_ + sizeof(T));
         std::memcpy(data_ + size_, &value, sizeof(T));
         size_ += sizeof(T);
