@@ -94,6 +94,14 @@ bool Session::run_in_script(const std::string& sql, std::string_view script, siz
         if (printed_table_ && !options_.interactive) *out_ << '\n';
         printed_table_ = true;
     }
+    // A plan reads best as plain lines, not squeezed into a table cell.
+    if (format.format == OutputFormat::kTable && result.column_names.size() == 1 && result.column_names[0] == "Query Plan") {
+        for (const Batch& batch : result.batches) {
+            for (size_t row = 0; row < batch.num_rows; ++row) *out_ << batch.columns[0]->string_at(row) << '\n';
+        }
+        out_->flush();
+        return true;
+    }
     try {
         write_result(result, format, *out_);
     } catch (const std::exception& exception) {

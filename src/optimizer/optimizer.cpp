@@ -78,6 +78,7 @@ LogicalPtr optimize(LogicalPtr plan, const OptimizerContext& context) {
         plan = reorder_joins(std::move(plan), context);
         if (context.enabled("filter_pushdown")) plan = push_down_filters(std::move(plan), context);
     }
+    if (context.enabled("semi_join_pushdown")) plan = push_down_semi_joins(std::move(plan));
     extract_join_keys(*plan);
     if (context.enabled("projection_pruning")) prune_columns(*plan);
     if (context.enabled("limit_pushdown")) plan = push_down_limits(std::move(plan));

@@ -1,6 +1,6 @@
 // The optimizer: rewrite rules over the logical plan, one file per rule, each of which can be switched
 // off (SET optimizer_disabled_rules = 'join_reorder,...'). Order: filter pushdown, join reordering,
-// filter pushdown again, join key extraction, projection pruning, limit/top-N pushdown, and finally
+// filter pushdown again, semi join pushdown, join key extraction, projection pruning, limit/top-N pushdown, and finally
 // scan planning (the Constraint/limit negotiation with each connector).
 #pragma once
 
@@ -24,6 +24,7 @@ LogicalPtr optimize(LogicalPtr plan, const OptimizerContext& context);
 // Rules.
 LogicalPtr push_down_filters(LogicalPtr plan, const OptimizerContext& context);
 LogicalPtr reorder_joins(LogicalPtr plan, const OptimizerContext& context);
+LogicalPtr push_down_semi_joins(LogicalPtr plan);
 void extract_join_keys(LogicalNode& plan);
 void prune_columns(LogicalNode& plan);
 LogicalPtr push_down_limits(LogicalPtr plan);
