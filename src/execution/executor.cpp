@@ -1,5 +1,7 @@
 #include "execution/executor.h"
 
+#include <unordered_set>
+
 #include "execution/hash_aggregate.h"
 #include "execution/hash_join.h"
 #include "execution/operators.h"
@@ -153,6 +155,12 @@ Pipeline Executor::build(const LogicalNode& node) {
             }
             return p;
         }
+        case LogicalKind::kRecursiveUnion: return build_recursive_union(node);
+        case LogicalKind::kWorkTable: {
+            std::vector<Batch> rows;
+            for (const auto& b : work_tables_[node.recursion]) rows.push_back(b.slice(0, b.num_rows));
+            return materialized(std::move(rows), false, ids_of(node.outputs), types_of(node.outputs), &node);
+        }
         case LogicalKind::kJoin: return build_join(node);
         case LogicalKind::kAggregate: return build_aggregate(node);
         case LogicalKind::kSort: return build_sort(node);
@@ -290,6 +298,56 @@ Pipeline Executor::build_union(const LogicalNode& node) {
         for (auto& b : run_collect(p)) all.push_back(std::move(b));
     }
     return materialized(std::move(all), false, ids_of(node.outputs), types_of(node.outputs), &node);
+}
+
+// Runs `child` and returns its rows with the child's output columns in order.
+std::vector<Batch> Executor::run_positional(const LogicalNode& child) {
+    Pipeline p = build(child);
+    std::vector<BoundExprPtr> columns;
+    for (const auto& o : child.outputs) columns.push_back(resolve_columns(*BoundExpr::column(o.id, o.type, o.name), p.layout));
+    p.operators.push_back(std::make_unique<ProjectOperator>(std::move(columns), context_));
+    return run_collect(p);
+}
+
+Pipeline Executor::build_recursive_union(const LogicalNode& node) {
+    constexpr int kMaxIterations = 10000;
+    std::vector<Type> types = types_of(node.outputs);
+    // UNION (not ALL): rows already produced are dropped; a round that adds nothing new ends the loop.
+    std::unordered_set<std::string> seen;
+    auto keep_new = [&](std::vector<Batch> batches) {
+        if (node.union_all) return batches;
+        std::vector<Batch> out;
+        for (auto& b : batches) {
+            std::vector<uint32_t> fresh;
+            for (size_t r = 0; r < b.num_rows; ++r) {
+                std::string key;
+                for (const auto& c : b.columns) {
+                    Value v = c->value_at(r);
+                    key += v.is_null() ? std::string("\x01N") : v.to_string();
+                    key += '\x00';
+                }
+                if (seen.insert(std::move(key)).second) fresh.push_back(static_cast<uint32_t>(r));
+            }
+            if (!fresh.empty()) out.push_back(b.gather(fresh.data(), fresh.size()));
+        }
+        return out;
+    };
+    std::vector<Batch> all;
+    std::vector<Batch> current = keep_new(run_positional(*node.children[0]));
+    for (int iteration = 0;; ++iteration) {
+        size_t rows = 0;
+        for (const auto& b : current) rows += b.num_rows;
+        if (rows == 0) break;
+        if (iteration >= kMaxIterations) {
+            raise(ErrorCode::kInvalidParameter, "recursive WITH query did not finish after {} iterations", kMaxIterations);
+        }
+        for (const auto& b : current) all.push_back(b.slice(0, b.num_rows));
+        work_tables_[node.recursion] = std::move(current);
+        current = keep_new(run_positional(*node.children[1]));
+        context_.check_cancelled();
+    }
+    work_tables_.erase(node.recursion);
+    return materialized(std::move(all), false, ids_of(node.outputs), std::move(types), &node);
 }
 
 Pipeline Executor::build_values(const LogicalNode& node) {

@@ -2,6 +2,8 @@
 // pipeline to completion (in parallel) and become the source of the next pipeline.
 #pragma once
 
+#include <map>
+
 #include "execution/pipeline.h"
 #include "planner/logical_plan.h"
 
@@ -22,9 +24,12 @@ private:
     Pipeline build_window(const LogicalNode& node);
     Pipeline build_union(const LogicalNode& node);
     Pipeline build_values(const LogicalNode& node);
+    Pipeline build_recursive_union(const LogicalNode& node);
+    std::vector<Batch> run_positional(const LogicalNode& child);
     std::vector<Batch> run_collect(Pipeline& pipeline);
 
     QueryContext& context_;
+    std::map<int, std::vector<Batch>> work_tables_;  // current rows of each running recursion
 };
 
 }  // namespace fedq

@@ -1,10 +1,106 @@
 #include "execution/window.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "execution/pipeline.h"
+#include "types/datetime.h"
 
 namespace fedq {
+
+namespace {
+
+// An ORDER BY key as a number on one axis: numbers as themselves, DATE and TIMESTAMP as microseconds.
+// long double keeps every int64 exact.
+long double numeric_key(const Column& column, size_t row) {
+    switch (column.type().id()) {
+        case TypeId::kTinyInt: return column.values<int8_t>()[row];
+        case TypeId::kSmallInt: return column.values<int16_t>()[row];
+        case TypeId::kInteger: return column.values<int32_t>()[row];
+        case TypeId::kBigInt:
+        case TypeId::kTimestamp:
+        case TypeId::kTimestampTz: return static_cast<long double>(column.values<int64_t>()[row]);
+        case TypeId::kDate: return static_cast<long double>(column.values<int32_t>()[row]) * kMicrosPerDay;
+        case TypeId::kReal: return column.values<float>()[row];
+        case TypeId::kDouble: return column.values<double>()[row];
+        case TypeId::kDecimal: {
+            long double v = static_cast<long double>(column.values<int128_t>()[row]);
+            for (int i = 0; i < column.type().scale(); ++i) v /= 10;
+            return v;
+        }
+        default: raise(ErrorCode::kNotSupported, "RANGE frames with offsets need a numeric or date/time ORDER BY key");
+    }
+}
+
+long double numeric_offset(const Value& offset) {
+    if (offset.type().is_integer()) return static_cast<long double>(offset.as_int());
+    if (offset.type().is_floating()) return offset.as_double();
+    long double v = static_cast<long double>(offset.as_decimal());
+    for (int i = 0; i < offset.type().scale(); ++i) v /= 10;
+    return v;
+}
+
+// key (microseconds) + sign * interval, calendar-aware for the month part.
+long double add_interval(long double key, const Interval& iv, int sign) {
+    int64_t micros = static_cast<int64_t>(key);
+    int64_t days = floor_div(micros, kMicrosPerDay);
+    int64_t time = floor_mod(micros, kMicrosPerDay);
+    days = add_months_to_days(static_cast<int32_t>(days), sign * iv.months);
+    return static_cast<long double>(days * kMicrosPerDay + time) +
+           static_cast<long double>(sign) * (static_cast<long double>(iv.days) * kMicrosPerDay + static_cast<long double>(iv.micros));
+}
+
+}  // namespace
+
+// Frame bounds [start, end) of a RANGE frame with `n PRECEDING/FOLLOWING` for each row of one sorted
+// partition (`sorted` = input rows in order). A bound is the first row whose key reaches key ± n in the
+// sort direction; rows with a NULL key have their peer group (the other NULL rows) as frame.
+void WindowSink::compute_range_bounds(const ResolvedWindow& w, const Column& key_column, const uint32_t* sorted, size_t n,
+                                      const std::vector<size_t>& peer_start, const std::vector<size_t>& peer_end,
+                                      std::vector<size_t>& start, std::vector<size_t>& end) {
+    const bool descending = w.order_by[0].descending;
+    std::vector<long double> key(n);
+    size_t valid_begin = n, valid_end = 0;
+    for (size_t i = 0; i < n; ++i) {
+        if (key_column.is_null(sorted[i])) continue;
+        key[i] = numeric_key(key_column, sorted[i]);
+        valid_begin = std::min(valid_begin, i);
+        valid_end = i + 1;
+    }
+    // Position of the first non-NULL row that is not "before" / is "after" the target in sort order.
+    auto first_not_before = [&](long double target) {
+        auto it = std::partition_point(key.begin() + static_cast<long>(valid_begin), key.begin() + static_cast<long>(valid_end),
+                                       [&](long double k) { return descending ? k > target : k < target; });
+        return static_cast<size_t>(it - key.begin());
+    };
+    auto first_after = [&](long double target) {
+        auto it = std::partition_point(key.begin() + static_cast<long>(valid_begin), key.begin() + static_cast<long>(valid_end),
+                                       [&](long double k) { return descending ? k >= target : k <= target; });
+        return static_cast<size_t>(it - key.begin());
+    };
+    auto target_of = [&](size_t i, const Value& offset, int64_t direction) -> long double {
+        // direction < 0: PRECEDING, i.e. towards the start of the sort order.
+        int sign = (direction < 0 ? -1 : 1) * (descending ? -1 : 1);
+        if (offset.type().id() == TypeId::kInterval) return add_interval(key[i], offset.as_interval(), sign);
+        return key[i] + sign * numeric_offset(offset);
+    };
+    const auto& f = w.frame;
+    start.assign(n, 0);
+    end.assign(n, n);
+    for (size_t i = 0; i < n; ++i) {
+        bool null_key = i < valid_begin || i >= valid_end;
+        if (f.start_range_offset.is_null()) {
+            start[i] = peer_start[i];  // CURRENT ROW or unbounded (the caller handles unbounded)
+        } else {
+            start[i] = null_key ? peer_start[i] : first_not_before(target_of(i, f.start_range_offset, *f.start));
+        }
+        if (f.end_range_offset.is_null()) {
+            end[i] = peer_end[i];
+        } else {
+            end[i] = null_key ? peer_end[i] : first_after(target_of(i, f.end_range_offset, *f.end));
+        }
+    }
+}
 
 std::vector<Batch> WindowSink::finish() {
     std::vector<Batch> all;
@@ -40,6 +136,7 @@ ColumnPtr WindowSink::compute(const ResolvedWindow& w, const Batch& input) {
         sorted->append_gather(*value, order.data(), rows);
         sorted_args.push_back(std::move(sorted));
     }
+    const bool range_offsets = !w.frame.rows && (!w.frame.start_range_offset.is_null() || !w.frame.end_range_offset.is_null());
     auto result = Column::make(w.type, rows);  // in sorted order
     size_t ps = 0;
     while (ps < rows) {
@@ -57,13 +154,20 @@ ColumnPtr WindowSink::compute(const ResolvedWindow& w, const Batch& input) {
             }
             i = j;
         }
+        std::vector<size_t> range_start, range_end;
+        if (range_offsets) {
+            compute_range_bounds(w, *key_columns[w.partition_by.size()], order.data() + ps, n, peer_start, peer_end,
+                                 range_start, range_end);
+        }
         auto frame_of = [&](size_t i, size_t& start, size_t& end) {  // [start, end) within partition
             const auto& f = w.frame;
             if (f.start_unbounded) start = 0;
             else if (f.rows) start = static_cast<size_t>(std::clamp<int64_t>(static_cast<int64_t>(i) + *f.start, 0, static_cast<int64_t>(n)));
+            else if (!range_start.empty()) start = range_start[i];
             else start = peer_start[i];
             if (f.end_unbounded) end = n;
             else if (f.rows) end = static_cast<size_t>(std::clamp<int64_t>(static_cast<int64_t>(i) + *f.end + 1, 0, static_cast<int64_t>(n)));
+            else if (!range_end.empty()) end = range_end[i];
             else end = peer_end[i];
             if (end < start) end = start;
         };

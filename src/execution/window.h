@@ -31,6 +31,9 @@ public:
 
 private:
     ColumnPtr compute(const ResolvedWindow& window, const Batch& input);
+    static void compute_range_bounds(const ResolvedWindow& window, const Column& key_column, const uint32_t* sorted,
+                                     size_t n, const std::vector<size_t>& peer_start, const std::vector<size_t>& peer_end,
+                                     std::vector<size_t>& start, std::vector<size_t>& end);
 
     std::vector<ResolvedWindow> windows_;
     std::vector<Type> types_;

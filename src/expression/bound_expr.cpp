@@ -44,6 +44,7 @@ BoundExprPtr BoundExpr::clone() const {
     e->has_else = has_else;
     e->name = name;
     e->aggregate_index = aggregate_index;
+    e->lambda_slot = lambda_slot;
     e->children.reserve(children.size());
     for (const auto& c : children) e->children.push_back(c->clone());
     return e;
@@ -67,6 +68,13 @@ bool BoundExpr::equals(const BoundExpr& other) const {
         case BoundExprKind::kWindow:
         case BoundExprKind::kSubquery:
             if (aggregate_index != other.aggregate_index) return false;
+            break;
+        case BoundExprKind::kLambdaCall:
+            if (name != other.name) return false;
+            break;
+        case BoundExprKind::kLambda:
+        case BoundExprKind::kLambdaParameter:
+            if (lambda_slot != other.lambda_slot) return false;
             break;
         default: break;
     }
@@ -127,6 +135,9 @@ std::string BoundExpr::to_string() const {
         case BoundExprKind::kAggregate:
         case BoundExprKind::kWindow: return name + "(" + join(", ") + ")";
         case BoundExprKind::kSubquery: return "(subquery)";
+        case BoundExprKind::kLambdaCall: return name + "(" + join(", ") + ")";
+        case BoundExprKind::kLambda: return name + " -> " + children[0]->to_string();
+        case BoundExprKind::kLambdaParameter: return name;
     }
     return "?";
 }

@@ -28,6 +28,15 @@ enum class BoundExprKind : uint8_t {
     kAggregate,    // only during binding: aggregate call (replaced by a column before execution)
     kWindow,       // only during binding: window call
     kSubquery,     // only during binding: placeholder resolved by the planner
+    // Lambdas of the array functions: kLambdaCall `name`(children) is transform / filter / reduce /
+    // any_match / all_match / none_match / zip_with, whose children are the array (and other value)
+    // arguments followed by kLambda nodes. A kLambda's children[0] is its body, in which the parameters
+    // are kLambdaParameter nodes numbered by lambda_slot (0.. across nested lambdas, so an inner body
+    // can use an outer lambda's parameters). The evaluator runs a body once over all array elements of a
+    // batch (see evaluator.h).
+    kLambdaCall,
+    kLambda,           // lambda_slot = slot of its first parameter
+    kLambdaParameter,  // lambda_slot = the parameter's slot
 };
 
 struct BoundExpr;
@@ -46,6 +55,7 @@ struct BoundExpr {
     bool has_else = false;
     std::string name;  // display name for columns / functions
     int aggregate_index = -1;  // kAggregate / kWindow / kSubquery: index into the binder's lists
+    int lambda_slot = -1;      // kLambda / kLambdaParameter
 
     static BoundExprPtr column(ColumnId id, Type type, std::string name);
     static BoundExprPtr constant_value(Value v);

@@ -104,6 +104,13 @@ ColumnPtr ExpressionEvaluator::evaluate(const BoundExpr& expr, const Batch& batc
         }
         case BoundExprKind::kCase: return evaluate_case(expr, batch);
         case BoundExprKind::kInList: return evaluate_in_list(expr, batch);
+        case BoundExprKind::kLambdaCall: return evaluate_lambda_call(expr, batch);
+        case BoundExprKind::kLambdaParameter: {
+            if (expr.lambda_slot < 0 || static_cast<size_t>(expr.lambda_slot) >= lambda_parameters_.size()) {
+                raise(ErrorCode::kInternal, "lambda parameter {} is not bound", expr.name);
+            }
+            return lambda_parameters_[static_cast<size_t>(expr.lambda_slot)];
+        }
         default: raise(ErrorCode::kInternal, "cannot evaluate {}", expr.to_string());
     }
 }

@@ -25,7 +25,18 @@ private:
     ColumnPtr evaluate_function(const BoundExpr& expr, const Batch& batch);
     ColumnPtr call(const BoundScalarFunction& function, const std::vector<ColumnPtr>& args, size_t rows);
 
+    // Lambdas (lambda_evaluator.cpp): a body is evaluated once per call over a batch of all items (array
+    // elements) of the input batch: the outer columns it uses are repeated per item (`row_of_item`) and
+    // its parameters are the item columns. lambda_parameters_ holds the parameters of the enclosing
+    // lambdas (by slot) while a body is evaluated, so nested lambdas can use them.
+    ColumnPtr evaluate_lambda_call(const BoundExpr& expr, const Batch& batch);
+    ColumnPtr evaluate_lambda(const BoundExpr& lambda, const Batch& batch, const std::vector<uint32_t>& row_of_item,
+                              std::vector<ColumnPtr> parameters);
+    ColumnPtr evaluate_reduce(const BoundExpr& expr, const Batch& batch);
+    ColumnPtr evaluate_zip_with(const BoundExpr& expr, const Batch& batch);
+
     const FunctionContext* context_;
+    std::vector<ColumnPtr> lambda_parameters_;
 };
 
 // Evaluates an expression without column references (constant folding). Throws on evaluation errors.

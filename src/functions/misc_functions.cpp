@@ -1,5 +1,6 @@
 // Functions that belong to no value family: typeof (the SQL type name of an expression, Trino
 // spelling) and format (Java-style formatting of any arguments, Trino's format()).
+#include <algorithm>
 #include <cctype>
 #include <cinttypes>
 #include <cstdio>
@@ -148,9 +149,8 @@ void format_one(std::string& out, const FormatSpec& spec, const Value& arg) {
                 }
                 FormatSpec inner = spec;
                 inner.width = -1;
-                for (char& flag : inner.flags) {
-                    if (flag == '0') flag = ' ';  // zero padding is applied below, after grouping
-                }
+                // Zero padding is applied by format_one after grouping, not by printf.
+                inner.flags.erase(std::remove(inner.flags.begin(), inner.flags.end(), '0'), inner.flags.end());
                 if (arg.type().id() == TypeId::kDecimal && conversion == 'd') {
                     text = arg.to_string();
                     if (spec.flags.find('+') != std::string::npos && text[0] != '-') text = "+" + text;
@@ -172,6 +172,7 @@ void format_one(std::string& out, const FormatSpec& spec, const Value& arg) {
                 double v = to_double(arg);
                 FormatSpec inner = spec;
                 inner.width = -1;
+                inner.flags.erase(std::remove(inner.flags.begin(), inner.flags.end(), '0'), inner.flags.end());
                 if (inner.precision < 0) inner.precision = 6;
                 text = snprintf_string(printf_format(inner, "", conversion), v);
                 if (spec.flags.find(',') != std::string::npos && conversion == 'f') insert_grouping(text);

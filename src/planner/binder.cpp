@@ -73,7 +73,13 @@ Binder::Binder(CatalogManager& catalogs, const SessionState& session) : catalogs
 BoundQuery Binder::bind_query(const ast::Query& query) { return bind_query_in(query, nullptr); }
 
 BoundQuery Binder::bind_query_in(const ast::Query& query, const Scope* outer) {
-    if (query.recursive) fail_at(ErrorCode::kNotSupported, query.position, "WITH RECURSIVE is not supported yet");
+    bool saved_recursive = recursive_scope_;
+    if (query.recursive) recursive_scope_ = true;
+    struct RestoreRecursive {
+        bool& flag;
+        bool value;
+        ~RestoreRecursive() { flag = value; }
+    } restore{recursive_scope_, saved_recursive};
     std::map<std::string, const ast::CommonTableExpr*> ctes;
     for (const auto& cte : query.with) {
         std::string key = cte.name.quoted ? cte.name.name : to_lower(cte.name.name);
@@ -367,6 +373,105 @@ LogicalPtr Binder::make_scan(std::shared_ptr<Connector> connector, const std::st
     return apply_alias(std::move(scan), names, table_name, alias, scope);
 }
 
+namespace {
+
+bool mentions_table(const ast::TableRef& ref, const std::string& name);
+
+bool mentions_in_query(const ast::Query& query, const std::string& name);
+
+bool mentions_in_body(const ast::QueryBody& body, const std::string& name) {
+    switch (body.kind) {
+        case ast::QueryBodyKind::kSelect: {
+            const auto& select = static_cast<const ast::SelectBody&>(body);
+            return select.from && mentions_table(*select.from, name);
+        }
+        case ast::QueryBodyKind::kSetOperation: {
+            const auto& set = static_cast<const ast::SetOperationBody&>(body);
+            return mentions_in_body(*set.left, name) || mentions_in_body(*set.right, name);
+        }
+        case ast::QueryBodyKind::kQuery: return mentions_in_query(*static_cast<const ast::NestedQueryBody&>(body).query, name);
+        default: return false;
+    }
+}
+
+bool mentions_in_query(const ast::Query& query, const std::string& name) { return mentions_in_body(*query.body, name); }
+
+bool mentions_table(const ast::TableRef& ref, const std::string& name) {
+    switch (ref.kind) {
+        case ast::TableRefKind::kNamed: {
+            const auto& parts = static_cast<const ast::NamedTableRef&>(ref).name.parts;
+            return parts.size() == 1 && to_lower(parts[0].name) == name;
+        }
+        case ast::TableRefKind::kJoin: {
+            const auto& join = static_cast<const ast::JoinTableRef&>(ref);
+            return mentions_table(*join.left, name) || mentions_table(*join.right, name);
+        }
+        case ast::TableRefKind::kSubquery: return mentions_in_query(*static_cast<const ast::SubqueryTableRef&>(ref).query, name);
+        default: return false;
+    }
+}
+
+}  // namespace
+
+bool Binder::references_itself(const ast::CommonTableExpr& cte) const {
+    const auto& set = static_cast<const ast::SetOperationBody&>(*cte.query->body);
+    return recursive_scope_ && mentions_in_body(*set.right, to_lower(cte.name.name));
+}
+
+// WITH RECURSIVE r AS (base UNION [ALL] recursive-term): the base runs once; the recursive term runs
+// again and again over the rows the previous round produced (the work table) until a round adds none.
+LogicalPtr Binder::bind_recursive_cte(const ast::CommonTableExpr& cte, const Scope* outer) {
+    const auto& set = static_cast<const ast::SetOperationBody&>(*cte.query->body);
+    if (set.op != ast::SetOpType::kUnion) {
+        fail_at(ErrorCode::kNotSupported, cte.name.position, "a recursive WITH query must be base UNION [ALL] recursive term");
+    }
+    if (!cte.query->order_by.empty() || cte.query->limit || cte.query->offset) {
+        fail_at(ErrorCode::kNotSupported, cte.name.position, "ORDER BY / LIMIT in a recursive WITH query are not supported");
+    }
+    BoundQuery base = bind_body(*set.left, outer, nullptr);
+    WorkTable work;
+    work.recursion = next_recursion_++;
+    for (size_t i = 0; i < base.plan->outputs.size(); ++i) {
+        std::string name = i < cte.columns.size() ? cte.columns[i].name : base.names[i];
+        Type type = base.plan->outputs[i].type.id() == TypeId::kNull ? Type::varchar() : base.plan->outputs[i].type;
+        work.columns.push_back({0, name, type});
+    }
+    work_tables_[&cte] = work;
+    BoundQuery recursive;
+    try {
+        recursive = bind_body(*set.right, outer, nullptr);
+    } catch (...) {
+        work_tables_.erase(&cte);
+        throw;
+    }
+    work_tables_.erase(&cte);
+    if (recursive.plan->outputs.size() != work.columns.size()) {
+        fail_at(ErrorCode::kSyntax, set.position, "the recursive term must return as many columns as the base query");
+    }
+    auto project_to = [&](LogicalPtr plan, const char* part) {
+        auto project = make_node(LogicalKind::kProject);
+        for (size_t i = 0; i < work.columns.size(); ++i) {
+            const auto& o = plan->outputs[i];
+            if (!can_coerce(o.type, work.columns[i].type)) {
+                fail_at(ErrorCode::kDatatypeMismatch, set.position,
+                        fmt::format("column {} of the {} has type {}, the recursive query's column is {}", i + 1, part,
+                                    o.type.to_string(), work.columns[i].type.to_string()));
+            }
+            project->expressions.push_back(make_cast(BoundExpr::column(o.id, o.type, o.name), work.columns[i].type));
+            project->outputs.push_back({next_column_id(), work.columns[i].name, work.columns[i].type});
+        }
+        project->children.push_back(std::move(plan));
+        return project;
+    };
+    auto node = make_node(LogicalKind::kRecursiveUnion);
+    node->recursion = work.recursion;
+    node->union_all = set.all;
+    node->children.push_back(project_to(std::move(base.plan), "base query"));
+    node->children.push_back(project_to(std::move(recursive.plan), "recursive term"));
+    for (const auto& c : work.columns) node->outputs.push_back({next_column_id(), c.name, c.type});
+    return node;
+}
+
 LogicalPtr Binder::bind_named_table(const ast::NamedTableRef& ref, const Scope* outer, Scope& scope) {
     const auto& parts = ref.name.parts;
     // CTE?
@@ -375,6 +480,24 @@ LogicalPtr Binder::bind_named_table(const ast::NamedTableRef& ref, const Scope* 
             auto found = it->find(parts[0].quoted ? parts[0].name : to_lower(parts[0].name));
             if (found == it->end()) continue;
             const ast::CommonTableExpr* cte = found->second;
+            auto work = work_tables_.find(cte);
+            if (work != work_tables_.end()) {
+                // The recursive term reads the previous iteration's rows.
+                auto table = make_node(LogicalKind::kWorkTable);
+                table->recursion = work->second.recursion;
+                std::vector<std::string> names;
+                for (const auto& c : work->second.columns) {
+                    table->outputs.push_back({next_column_id(), c.name, c.type});
+                    names.push_back(c.name);
+                }
+                return apply_alias(std::move(table), names, parts[0].name, ref.alias, scope);
+            }
+            if (cte->query->body->kind == ast::QueryBodyKind::kSetOperation && references_itself(*cte)) {
+                LogicalPtr plan = bind_recursive_cte(*cte, outer);
+                std::vector<std::string> names;
+                for (const auto& o : plan->outputs) names.push_back(o.name);
+                return apply_alias(std::move(plan), names, parts[0].name, ref.alias, scope);
+            }
             // Bind the CTE body with only the CTEs defined before it visible.
             auto saved = cte_scopes_;
             auto& current = cte_scopes_[static_cast<size_t>(std::distance(it, cte_scopes_.rend()) - 1)];

@@ -84,6 +84,15 @@ private:
     const SessionState& session_;
     ColumnId next_id_ = 1;
     std::vector<std::map<std::string, const ast::CommonTableExpr*>> cte_scopes_;
+    LogicalPtr bind_recursive_cte(const ast::CommonTableExpr& cte, const Scope* outer);
+    bool references_itself(const ast::CommonTableExpr& cte) const;
+    bool recursive_scope_ = false;  // inside WITH RECURSIVE
+    struct WorkTable {
+        int recursion;
+        std::vector<OutputColumn> columns;
+    };
+    std::map<const ast::CommonTableExpr*, WorkTable> work_tables_;  // recursive CTEs being bound
+    int next_recursion_ = 1;
 };
 
 }  // namespace fedq

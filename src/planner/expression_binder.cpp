@@ -308,9 +308,49 @@ BoundExprPtr make_field_access(BoundExprPtr row, const ast::Identifier& field, S
     return call;
 }
 
+// ROW(a, b) / (a, b): an anonymous ROW with fields field0, field1, ... (Trino's anonymous rows). The
+// result is never NULL itself; NULL fields stay NULL inside it.
+BoundExprPtr make_row_constructor(std::vector<BoundExprPtr> fields, const FunctionContext* context) {
+    std::vector<std::string> names;
+    std::vector<Type> types;
+    for (size_t i = 0; i < fields.size(); ++i) {
+        if (fields[i]->type.id() == TypeId::kNull) fields[i] = make_cast(std::move(fields[i]), Type::boolean());
+        names.push_back("field" + std::to_string(i));
+        types.push_back(fields[i]->type);
+    }
+    Type row_type = Type::row(std::move(names), types);
+    auto function = std::make_shared<BoundScalarFunction>();
+    function->name = "row";
+    function->arg_types = types;
+    function->return_type = row_type;
+    function->propagates_nulls = false;
+    function->kernel = [row_type](const ScalarArgs& args, Column& out) {
+        auto fill = [&](Column& target) {
+            for (size_t c = 0; c < args.columns.size(); ++c) {
+                target.children()[c].append_range(*args.columns[c], 0, args.rows);
+            }
+            target.set_size(target.size() + args.rows);
+        };
+        if (out.size() == 0 && !out.has_nulls()) {
+            fill(out);
+            return;
+        }
+        Column staged(row_type);
+        fill(staged);
+        out.append_range(staged, 0, args.rows);
+    };
+    auto call = BoundExpr::make(BoundExprKind::kFunction, row_type, std::move(fields));
+    call->name = "row";
+    call->function = std::move(function);
+    return fold_constant(std::move(call), context);
+}
+
 }  // namespace
 
 BoundExprPtr ExpressionBinder::bind_column(const ast::ColumnRefExpr& e) {
+    if (!lambda_parameters_.empty()) {
+        if (BoundExprPtr parameter = bind_lambda_parameter(e)) return parameter;
+    }
     try {
         return bind_column_exact(e);
     } catch (const Error& error) {
@@ -605,6 +645,24 @@ BoundExprPtr ExpressionBinder::bind(const ast::Expr& expr) {
             const auto& e = static_cast<const ast::SubscriptExpr&>(expr);
             std::vector<BoundExprPtr> args;
             args.push_back(bind(*e.base));
+            if (args[0]->type.id() == TypeId::kRow && e.index->kind == ast::ExprKind::kLiteral) {
+                // (expr).field arrives as expr['field']; row[1] is the first field (1-based).
+                const auto& literal = static_cast<const ast::LiteralExpr&>(*e.index);
+                ast::Identifier field;
+                field.name = literal.text;
+                if (literal.literal_kind == ast::LiteralKind::kInteger) {
+                    size_t index = std::strtoull(literal.text.c_str(), nullptr, 10);
+                    if (index < 1 || index > args[0]->type.children().size()) {
+                        fail_at(ErrorCode::kInvalidParameter, e.position,
+                                fmt::format("ROW index {} is out of range 1..{}", literal.text, args[0]->type.children().size()));
+                    }
+                    field.name = args[0]->type.field_names()[index - 1];
+                    field.quoted = true;
+                }
+                if (literal.literal_kind == ast::LiteralKind::kString || literal.literal_kind == ast::LiteralKind::kInteger) {
+                    return fold_constant(make_field_access(std::move(args[0]), field, e.position), ctx);
+                }
+            }
             args.push_back(bind(*e.index));
             try {
                 return make_function_call("$subscript", std::move(args), ctx);
@@ -614,10 +672,15 @@ BoundExprPtr ExpressionBinder::bind(const ast::Expr& expr) {
             }
         }
         case ast::ExprKind::kQuantifiedComparison:
-            fail_at(ErrorCode::kNotSupported, expr.position, "comparisons with ANY/ALL (subquery) other than = ANY are not supported yet");
-        case ast::ExprKind::kRowConstructor:
+            return bind_quantified(static_cast<const ast::QuantifiedComparisonExpr&>(expr));
+        case ast::ExprKind::kRowConstructor: {
+            const auto& e = static_cast<const ast::RowConstructorExpr&>(expr);
+            std::vector<BoundExprPtr> fields;
+            for (const auto& field : e.fields) fields.push_back(bind(*field));
+            return make_row_constructor(std::move(fields), ctx);
+        }
         case ast::ExprKind::kLambda:
-            fail_at(ErrorCode::kNotSupported, expr.position, "row constructors and lambdas are not supported yet");
+            fail_at(ErrorCode::kSyntax, expr.position, "a lambda expression is only allowed as an argument of an array function");
     }
     fail_at(ErrorCode::kInternal, expr.position, "unknown expression");
 }
@@ -628,6 +691,9 @@ BoundExprPtr ExpressionBinder::bind_function(const ast::FunctionExpr& e) {
     if (e.name.parts.size() == 1 && e.name.parts[0].quoted) name = e.name.parts[0].name;
     const auto& registry = FunctionRegistry::instance();
     if (e.over) return bind_window(e);
+    for (const auto& a : e.args) {
+        if (a->kind == ast::ExprKind::kLambda) return bind_lambda_call(e, name);
+    }
     if (registry.has_aggregate(name)) return bind_aggregate(e);
     if (registry.is_window_function(name)) {
         fail_at(ErrorCode::kSyntax, e.position, fmt::format("window function {} requires an OVER clause", name));
@@ -710,6 +776,40 @@ BoundExprPtr ExpressionBinder::bind_aggregate(const ast::FunctionExpr& e) {
     return ref;
 }
 
+namespace {
+
+// Checks a `RANGE n PRECEDING|FOLLOWING` offset against the (single) ORDER BY key and stores it in
+// `range_offset`; returns 1 (the direction is applied by the caller).
+int64_t bind_range_offset(const WindowCall& call, BoundExprPtr offset, Value& range_offset, SqlPosition position) {
+    if (call.order_by.size() != 1) {
+        fail_at(ErrorCode::kSyntax, position, "a RANGE frame with an offset requires exactly one ORDER BY key");
+    }
+    const Type& key = call.order_by[0].expr->type;
+    if (!offset->is_constant() || offset->constant.is_null()) {
+        fail_at(ErrorCode::kNotSupported, position, "window frame offsets must be constants");
+    }
+    if (key.is_numeric() && offset->type.is_numeric()) {
+        Value as_double = cast_value(offset->constant, Type::double_());
+        if (!(as_double.as_double() >= 0)) fail_at(ErrorCode::kInvalidParameter, position, "window frame offset must not be negative");
+        range_offset = offset->constant;
+        return 1;
+    }
+    if ((key.id() == TypeId::kDate || key.id() == TypeId::kTimestamp || key.id() == TypeId::kTimestampTz) &&
+        offset->type.id() == TypeId::kInterval) {
+        const Interval& iv = offset->constant.as_interval();
+        if (iv.months < 0 || iv.days < 0 || iv.micros < 0) {
+            fail_at(ErrorCode::kInvalidParameter, position, "window frame offset must not be negative");
+        }
+        range_offset = offset->constant;
+        return 1;
+    }
+    fail_at(ErrorCode::kDatatypeMismatch, position,
+            fmt::format("RANGE frame offset of type {} does not match the ORDER BY key of type {}",
+                        offset->type.to_string(), key.to_string()));
+}
+
+}  // namespace
+
 BoundExprPtr ExpressionBinder::bind_window(const ast::FunctionExpr& e) {
     std::string name = to_lower(e.name.parts.back().name);
     if (!windows) fail_at(ErrorCode::kSyntax, e.position, fmt::format("window function {} is not allowed in {}", name, clause));
@@ -782,7 +882,7 @@ BoundExprPtr ExpressionBinder::bind_window(const ast::FunctionExpr& e) {
     if (e.over->frame) {
         const auto& frame = *e.over->frame;
         call.frame.rows = frame.type == ast::FrameType::kRows;
-        auto bound_offset = [&](const ast::FrameBound& b, bool& unbounded) -> std::optional<int64_t> {
+        auto bound_offset = [&](const ast::FrameBound& b, bool& unbounded, Value& range_offset) -> std::optional<int64_t> {
             unbounded = false;
             switch (b.kind) {
                 case ast::FrameBoundKind::kUnboundedPreceding:
@@ -790,18 +890,18 @@ BoundExprPtr ExpressionBinder::bind_window(const ast::FunctionExpr& e) {
                 case ast::FrameBoundKind::kCurrentRow: return 0;
                 default: {
                     BoundExprPtr offset = inner.bind(*b.offset);
+                    const int64_t sign = b.kind == ast::FrameBoundKind::kPreceding ? -1 : 1;
+                    if (!call.frame.rows) return sign * bind_range_offset(call, std::move(offset), range_offset, e.position);
                     if (!offset->is_constant() || !offset->type.is_integer() || offset->constant.is_null() ||
                         offset->constant.as_int() < 0) {
                         fail_at(ErrorCode::kNotSupported, e.position, "window frame offsets must be non-negative integer constants");
                     }
-                    if (!call.frame.rows) fail_at(ErrorCode::kNotSupported, e.position, "RANGE frames with offsets are not supported yet");
-                    int64_t v = offset->constant.as_int();
-                    return b.kind == ast::FrameBoundKind::kPreceding ? -v : v;
+                    return sign * offset->constant.as_int();
                 }
             }
         };
-        call.frame.start = bound_offset(frame.start, call.frame.start_unbounded);
-        call.frame.end = bound_offset(frame.end, call.frame.end_unbounded);
+        call.frame.start = bound_offset(frame.start, call.frame.start_unbounded, call.frame.start_range_offset);
+        call.frame.end = bound_offset(frame.end, call.frame.end_unbounded, call.frame.end_range_offset);
         if (frame.start.kind == ast::FrameBoundKind::kUnboundedFollowing ||
             frame.end.kind == ast::FrameBoundKind::kUnboundedPreceding) {
             fail_at(ErrorCode::kSyntax, e.position, "invalid window frame");
@@ -848,6 +948,263 @@ BoundExprPtr ExpressionBinder::bind_subquery(const ast::Query& query, PendingSub
     auto ref = BoundExpr::column(pending.result, result_type, kind == PendingSubquery::Kind::kScalar ? "(subquery)" : "(exists)");
     subqueries->push_back(std::move(pending));
     return ref;
+}
+
+}  // namespace fedq
+
+namespace fedq {
+
+// x op ALL|ANY (subquery) for op in < <= > >= = <> (= ANY and <> ALL arrive as [NOT] IN). The subquery
+// is reduced to one row (min, max, count(*), count(value)) -- a scalar subquery returning a ROW, so
+// correlated forms decorrelate like any global aggregate (with count() defaulting to 0) -- and the
+// result follows SQL's three-valued rules:
+//   x > ALL S:  TRUE if S is empty; NULL if x is NULL; FALSE if x <= max(S); NULL if S has a NULL; TRUE.
+//   x > ANY S:  FALSE if S is empty; NULL if x is NULL; TRUE if x > min(S); NULL if S has a NULL; FALSE.
+// (< and <= mirror with min/max swapped; = ALL is "min = x AND max = x", <> ANY its negation.)
+BoundExprPtr ExpressionBinder::bind_quantified(const ast::QuantifiedComparisonExpr& e) {
+    const FunctionContext* ctx = &binder_.session_.function_context;
+    if (!subqueries) fail_at(ErrorCode::kNotSupported, e.position, fmt::format("subqueries are not allowed in {}", clause));
+    BoundExprPtr operand = bind(*e.operand);
+    BoundQuery bound = binder_.bind_query_in(*e.query, &scope_);
+    if (bound.plan->outputs.size() != 1) {
+        fail_at(ErrorCode::kSyntax, e.position,
+                fmt::format("subquery must return exactly one column, not {}", bound.plan->outputs.size()));
+    }
+    const OutputColumn value = bound.plan->outputs[0];
+    auto common = common_super_type(operand->type, value.type);
+    if (!common) {
+        fail_at(ErrorCode::kDatatypeMismatch, e.position,
+                fmt::format("cannot compare {} with {}", operand->type.to_string(), value.type.to_string()));
+    }
+    Type type = common->id() == TypeId::kNull ? Type::boolean() : *common;
+    operand = make_cast(std::move(operand), type);
+
+    // Aggregate(min, max, count(*), count(value)) -> Project(ROW(...)).
+    auto aggregate = std::make_unique<LogicalNode>(LogicalKind::kAggregate);
+    auto add_aggregate = [&](const std::string& name, bool with_argument) -> BoundExprPtr {
+        AggregateCall call;
+        std::vector<Type> types;
+        if (with_argument) {
+            call.args.push_back(make_cast(BoundExpr::column(value.id, value.type, value.name), type));
+            types.push_back(type);
+        }
+        BoundAggregateFunction function = FunctionRegistry::instance().bind_aggregate(
+            name, types, ConstantArgs(types.size()), false);
+        for (size_t i = 0; i < call.args.size(); ++i) call.args[i] = make_cast(std::move(call.args[i]), function.arg_types[i]);
+        Type result = function.return_type;
+        call.function = std::make_shared<BoundAggregateFunction>(std::move(function));
+        call.name = name;
+        call.output = binder_.next_column_id();
+        aggregate->outputs.push_back({call.output, name, result});
+        auto ref = BoundExpr::column(call.output, result, name);
+        aggregate->aggregates.push_back(std::move(call));
+        return ref;
+    };
+    std::vector<BoundExprPtr> fields;
+    fields.push_back(add_aggregate("min", true));
+    fields.push_back(add_aggregate("max", true));
+    fields.push_back(add_aggregate("count", false));
+    fields.push_back(add_aggregate("count", true));
+    aggregate->children.push_back(std::move(bound.plan));
+    BoundExprPtr row = make_row_constructor(std::move(fields), ctx);
+    auto project = std::make_unique<LogicalNode>(LogicalKind::kProject);
+    const Type row_type = row->type;
+    project->outputs.push_back({binder_.next_column_id(), "(quantified)", row_type});
+    project->expressions.push_back(std::move(row));
+    project->children.push_back(std::move(aggregate));
+
+    PendingSubquery pending;
+    pending.kind = PendingSubquery::Kind::kScalar;
+    pending.value_type = row_type;
+    pending.plan = std::move(project);
+    pending.result = binder_.next_column_id();
+    const ColumnId result = pending.result;
+    subqueries->push_back(std::move(pending));
+
+    auto field = [&](size_t index) {
+        ast::Identifier name;
+        name.name = row_type.field_names()[index];
+        name.quoted = true;
+        return make_field_access(BoundExpr::column(result, row_type, "(subquery)"), name, e.position);
+    };
+    auto compare = [&](const char* op, BoundExprPtr left, BoundExprPtr right) {
+        return make_comparison(op, std::move(left), std::move(right), ctx);
+    };
+    const char* op = nullptr;
+    bool use_max = false;  // which aggregate decides
+    switch (e.op) {
+        case ast::BinaryOp::kLess: op = "$lt"; use_max = !e.all; break;
+        case ast::BinaryOp::kLessEqual: op = "$le"; use_max = !e.all; break;
+        case ast::BinaryOp::kGreater: op = "$gt"; use_max = e.all; break;
+        case ast::BinaryOp::kGreaterEqual: op = "$ge"; use_max = e.all; break;
+        case ast::BinaryOp::kEqual:
+        case ast::BinaryOp::kNotEqual: break;
+        default: fail_at(ErrorCode::kSyntax, e.position, "ANY/ALL requires a comparison operator");
+    }
+    // `decides`: the condition under which a non-NULL element settles the answer (ALL: to FALSE, ANY:
+    // to TRUE).
+    BoundExprPtr decides;
+    if (op) {
+        decides = compare(op, operand->clone(), field(use_max ? 1 : 0));
+        if (e.all) decides = make_not(std::move(decides));
+    } else {
+        std::vector<BoundExprPtr> parts;
+        parts.push_back(compare("$ne", operand->clone(), field(0)));
+        parts.push_back(compare("$ne", operand->clone(), field(1)));
+        decides = BoundExpr::make(BoundExprKind::kOr, Type::boolean(), std::move(parts));
+    }
+    const bool if_empty = e.all;
+    auto out = BoundExpr::make(BoundExprKind::kCase, Type::boolean(), {});
+    out->children.push_back(compare("$eq", field(2), BoundExpr::constant_value(Value::bigint(0))));
+    out->children.push_back(BoundExpr::constant_value(Value::boolean(if_empty)));
+    auto is_null = BoundExpr::make(BoundExprKind::kIsNull, Type::boolean(), {});
+    is_null->children.push_back(operand->clone());
+    out->children.push_back(std::move(is_null));
+    out->children.push_back(BoundExpr::constant_value(Value::null(Type::boolean())));
+    out->children.push_back(make_cast(std::move(decides), Type::boolean()));
+    out->children.push_back(BoundExpr::constant_value(Value::boolean(!e.all)));
+    out->children.push_back(compare("$lt", field(3), field(2)));
+    out->children.push_back(BoundExpr::constant_value(Value::null(Type::boolean())));
+    out->children.push_back(BoundExpr::constant_value(Value::boolean(e.all)));
+    out->has_else = true;
+    return out;
+}
+
+}  // namespace fedq
+
+namespace fedq {
+
+BoundExprPtr ExpressionBinder::bind_lambda_parameter(const ast::ColumnRefExpr& e) {
+    const auto& parts = e.name.parts;
+    for (auto it = lambda_parameters_.rbegin(); it != lambda_parameters_.rend(); ++it) {
+        if (!name_matches(it->name, parts[0])) continue;
+        auto parameter = BoundExpr::make(BoundExprKind::kLambdaParameter, it->type, {});
+        parameter->lambda_slot = it->slot;
+        parameter->name = it->name;
+        for (size_t i = 1; i < parts.size(); ++i) parameter = make_field_access(std::move(parameter), parts[i], e.position);
+        return parameter;
+    }
+    return nullptr;
+}
+
+BoundExprPtr ExpressionBinder::bind_lambda(const ast::Expr& expr, const std::vector<Type>& parameter_types) {
+    if (expr.kind != ast::ExprKind::kLambda) {
+        fail_at(ErrorCode::kDatatypeMismatch, expr.position, "expected a lambda expression here");
+    }
+    const auto& lambda = static_cast<const ast::LambdaExpr&>(expr);
+    if (lambda.parameters.size() != parameter_types.size()) {
+        fail_at(ErrorCode::kDatatypeMismatch, expr.position,
+                fmt::format("expected a lambda with {} parameter(s), not {}", parameter_types.size(), lambda.parameters.size()));
+    }
+    ExpressionBinder body(binder_, scope_);
+    body.clause = "a lambda expression";
+    body.lambda_parameters_ = lambda_parameters_;
+    const int first_slot = static_cast<int>(lambda_parameters_.size());
+    std::string names;
+    for (size_t i = 0; i < parameter_types.size(); ++i) {
+        body.lambda_parameters_.push_back({lambda.parameters[i].name, parameter_types[i], first_slot + static_cast<int>(i)});
+        names += (i ? ", " : "") + lambda.parameters[i].name;
+    }
+    BoundExprPtr bound = body.bind(*lambda.body);
+    auto out = BoundExpr::make(BoundExprKind::kLambda, bound->type, {});
+    out->lambda_slot = first_slot;
+    out->name = "(" + names + ")";
+    out->children.push_back(std::move(bound));
+    return out;
+}
+
+namespace {
+
+// The lambda's body cast to `type` (the kLambda node takes the new type).
+void cast_lambda(BoundExpr& lambda, const Type& type) {
+    lambda.children[0] = make_cast(std::move(lambda.children[0]), type);
+    lambda.type = type;
+}
+
+}  // namespace
+
+BoundExprPtr ExpressionBinder::bind_lambda_call(const ast::FunctionExpr& e, const std::string& name) {
+    struct Shape {
+        const char* name;
+        size_t arrays;       // leading ARRAY arguments
+        size_t values;       // then plain value arguments (reduce's initial state)
+        size_t lambdas;
+    };
+    static const Shape kShapes[] = {{"transform", 1, 0, 1}, {"filter", 1, 0, 1},    {"any_match", 1, 0, 1},
+                                    {"all_match", 1, 0, 1}, {"none_match", 1, 0, 1}, {"reduce", 1, 1, 2},
+                                    {"zip_with", 2, 0, 1}};
+    const Shape* shape = nullptr;
+    for (const auto& s : kShapes) {
+        if (name == s.name) shape = &s;
+    }
+    if (!shape) fail_at(ErrorCode::kUndefinedFunction, e.position, fmt::format("function {} does not take a lambda argument", name));
+    if (e.distinct || e.filter || e.is_star) fail_at(ErrorCode::kSyntax, e.position, fmt::format("{} is not an aggregate function", name));
+    if (e.args.size() != shape->arrays + shape->values + shape->lambdas) {
+        fail_at(ErrorCode::kDatatypeMismatch, e.position,
+                fmt::format("{} expects {} arguments, not {}", name, shape->arrays + shape->values + shape->lambdas, e.args.size()));
+    }
+    auto call = BoundExpr::make(BoundExprKind::kLambdaCall, Type::null(), {});
+    call->name = name;
+    std::vector<Type> elements;
+    for (size_t i = 0; i < shape->arrays; ++i) {
+        BoundExprPtr array = bind(*e.args[i]);
+        if (array->type.id() == TypeId::kNull) array = make_cast(std::move(array), Type::array(Type::null()));
+        if (array->type.id() != TypeId::kArray) {
+            fail_at(ErrorCode::kDatatypeMismatch, e.args[i]->position,
+                    fmt::format("{} expects an ARRAY argument, not {}", name, array->type.to_string()));
+        }
+        elements.push_back(array->type.element());  // UNKNOWN for ARRAY[]: coerces to whatever the body needs
+        call->children.push_back(std::move(array));
+    }
+    const size_t first_lambda = shape->arrays + shape->values;
+    auto require_boolean_body = [&](BoundExpr& lambda, const ast::Expr& at) {
+        if (lambda.type.id() != TypeId::kBoolean && lambda.type.id() != TypeId::kNull) {
+            fail_at(ErrorCode::kDatatypeMismatch, at.position,
+                    fmt::format("{} expects a lambda returning BOOLEAN, not {}", name, lambda.type.to_string()));
+        }
+        cast_lambda(lambda, Type::boolean());
+    };
+    if (name == "reduce") {
+        // The state type: the initial value's type, widened once if the combining lambda returns a
+        // wider type (reduce(bigints, 0, (s, x) -> s + x, ...)).
+        BoundExprPtr initial = bind(*e.args[1]);
+        Type state = initial->type.id() == TypeId::kNull ? elements[0] : initial->type;
+        BoundExprPtr combine = bind_lambda(*e.args[first_lambda], {state, elements[0]});
+        if (combine->type != state) {
+            auto common = common_super_type(state, combine->type);
+            if (!common) {
+                fail_at(ErrorCode::kDatatypeMismatch, e.args[first_lambda]->position,
+                        fmt::format("reduce: the lambda returns {} for a state of type {}", combine->type.to_string(), state.to_string()));
+            }
+            state = *common;
+            combine = bind_lambda(*e.args[first_lambda], {state, elements[0]});
+            if (!can_cast(combine->type, state)) {
+                fail_at(ErrorCode::kDatatypeMismatch, e.args[first_lambda]->position,
+                        fmt::format("reduce: the lambda returns {} for a state of type {}", combine->type.to_string(), state.to_string()));
+            }
+        }
+        cast_lambda(*combine, state);
+        BoundExprPtr output = bind_lambda(*e.args[first_lambda + 1], {state});
+        if (output->type.id() == TypeId::kNull) cast_lambda(*output, state);
+        call->type = output->type;
+        call->children.push_back(make_cast(std::move(initial), state));
+        call->children.push_back(std::move(combine));
+        call->children.push_back(std::move(output));
+        return call;
+    }
+    BoundExprPtr lambda = bind_lambda(*e.args[first_lambda], elements);
+    if (name == "transform" || name == "zip_with") {
+        if (lambda->type.id() == TypeId::kNull) cast_lambda(*lambda, Type::boolean());
+        call->type = Type::array(lambda->type);
+    } else if (name == "filter") {
+        require_boolean_body(*lambda, *e.args[first_lambda]);
+        call->type = call->children[0]->type;
+    } else {
+        require_boolean_body(*lambda, *e.args[first_lambda]);
+        call->type = Type::boolean();
+    }
+    call->children.push_back(std::move(lambda));
+    return call;
 }
 
 }  // namespace fedq

@@ -45,6 +45,19 @@ private:
     BoundExprPtr bind_subquery(const ast::Query& query, PendingSubquery::Kind kind, BoundExprPtr operand,
                                SqlPosition position);
     BoundExprPtr bind_like(const ast::LikeExpr& e);
+    BoundExprPtr bind_quantified(const ast::QuantifiedComparisonExpr& e);
+    // transform / filter / reduce / any_match / all_match / none_match / zip_with with lambda arguments.
+    BoundExprPtr bind_lambda_call(const ast::FunctionExpr& e, const std::string& name);
+    // Binds `lambda` (an ast::LambdaExpr) with parameters of `parameter_types` as a kLambda node.
+    BoundExprPtr bind_lambda(const ast::Expr& lambda, const std::vector<Type>& parameter_types);
+    BoundExprPtr bind_lambda_parameter(const ast::ColumnRefExpr& e);
+
+    struct LambdaParameter {
+        std::string name;
+        Type type;
+        int slot;
+    };
+    std::vector<LambdaParameter> lambda_parameters_;  // innermost last
 
     Binder& binder_;
     const Scope& scope_;

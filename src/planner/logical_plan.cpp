@@ -139,6 +139,10 @@ void explain_node(const LogicalNode& node, int depth, std::string& out,
         case LogicalKind::kUnionAll: line = "UnionAll"; break;
         case LogicalKind::kValues: line = fmt::format("Values ({} rows)", node.rows.size()); break;
         case LogicalKind::kDistinct: line = "Distinct"; break;
+        case LogicalKind::kRecursiveUnion:
+            line = fmt::format("RecursiveUnion{} #{}", node.union_all ? " ALL" : "", node.recursion);
+            break;
+        case LogicalKind::kWorkTable: line = fmt::format("WorkTable #{}", node.recursion); break;
         case LogicalKind::kUnnest: {
             line = node.with_ordinality ? "Unnest WITH ORDINALITY" : "Unnest";
             std::string exprs;

@@ -20,6 +20,8 @@ struct OutputColumn {
 
 enum class LogicalKind : uint8_t {
     kScan, kFilter, kProject, kAggregate, kJoin, kSort, kLimit, kUnionAll, kValues, kWindow, kDistinct, kUnnest,
+    kRecursiveUnion,  // WITH RECURSIVE: children = base, recursive term (reads the work table)
+    kWorkTable,       // the rows the previous iteration of a recursive CTE produced
 };
 
 enum class LogicalJoinType : uint8_t { kInner, kLeft, kRight, kFull, kCross, kSemi, kAnti, kMark };
@@ -53,6 +55,11 @@ struct WindowFrameSpec {
     std::optional<int64_t> end = 0;
     bool start_unbounded = true;
     bool end_unbounded = false;
+    // RANGE frames with `n PRECEDING` / `n FOLLOWING`: the offset n (numeric, or INTERVAL for date and
+    // timestamp keys); `start` / `end` then only carry the direction (negative = preceding). NULL when
+    // the bound is not a RANGE offset.
+    Value start_range_offset;
+    Value end_range_offset;
 };
 
 struct WindowCall {
@@ -127,6 +134,10 @@ struct LogicalNode {
     // ordinality column when with_ordinality)
     std::vector<OutputColumn> unnest_outputs;
     bool with_ordinality = false;
+
+    // kRecursiveUnion / kWorkTable: which recursion a work table belongs to; union_all keeps duplicates
+    int recursion = 0;
+    bool union_all = true;
 
     std::vector<ColumnId> output_ids() const;
     const OutputColumn* find_output(ColumnId id) const;

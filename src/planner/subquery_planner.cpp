@@ -1,6 +1,7 @@
 #include "planner/subquery_planner.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "common/error.h"
 
@@ -54,6 +55,44 @@ void recompute_join_outputs(LogicalNode& node) {
 }
 
 bool is_count_like(const std::string& name) { return name == "count" || name == "count_if" || name == "approx_distinct"; }
+
+// `outer_expr = inner_expr` (either order): the correlations that decorrelate into grouping keys.
+bool is_outer_inner_equality(const BoundExpr& c, const std::set<ColumnId>& outer) {
+    if (c.kind != BoundExprKind::kFunction || c.function->name != "$eq") return false;
+    for (int side = 0; side < 2; ++side) {
+        const auto& a = *c.children[side];
+        const auto& b = *c.children[1 - side];
+        if (!references_any(a, outer) && references_only(b, outer)) {
+            std::vector<ColumnId> used;
+            a.collect_columns(used);
+            if (!used.empty()) return true;
+        }
+    }
+    return false;
+}
+
+// True if a correlated conjunct of a filter in `node`'s subtree (where decorrelation would pull it
+// from) is not an `outer = inner` equality.
+bool has_non_equality_correlation(const LogicalNode& node, const std::set<ColumnId>& outer) {
+    if (node.kind == LogicalKind::kFilter && node.predicate) {
+        std::vector<const BoundExpr*> parts;
+        std::function<void(const BoundExpr&)> split = [&](const BoundExpr& e) {
+            if (e.kind == BoundExprKind::kAnd) {
+                for (const auto& c : e.children) split(*c);
+            } else {
+                parts.push_back(&e);
+            }
+        };
+        split(*node.predicate);
+        for (const BoundExpr* part : parts) {
+            if (references_any(*part, outer) && !is_outer_inner_equality(*part, outer)) return true;
+        }
+    }
+    for (const auto& child : node.children) {
+        if (has_non_equality_correlation(*child, outer)) return true;
+    }
+    return false;
+}
 
 }  // namespace
 
@@ -237,6 +276,12 @@ LogicalPtr SubqueryPlanner::plan_semi_join(LogicalPtr outer, PendingSubquery& su
 LogicalPtr SubqueryPlanner::plan_value(LogicalPtr outer, PendingSubquery& subquery) {
     subquery.planned = true;
     std::set<ColumnId> outer_ids = outer_references(*subquery.plan);
+    LogicalNode& top = *subquery.plan;
+    if (subquery.kind == PendingSubquery::Kind::kScalar && !outer_ids.empty() && top.kind == LogicalKind::kProject &&
+        top.children[0]->kind == LogicalKind::kAggregate && top.children[0]->groups.empty() &&
+        has_non_equality_correlation(*top.children[0]->children[0], outer_ids)) {
+        return plan_global_aggregate_per_row(std::move(outer), subquery, outer_ids);
+    }
     bool grouped = false;
     std::vector<BoundExprPtr> conditions = take_correlated(*subquery.plan, outer_ids, grouped);
     auto join = std::make_unique<LogicalNode>(LogicalKind::kJoin);
@@ -260,6 +305,22 @@ LogicalPtr SubqueryPlanner::plan_value(LogicalPtr outer, PendingSubquery& subque
 
     LogicalPtr inner = std::move(subquery.plan);
     const OutputColumn value = inner->outputs[0];
+    if (!conditions.empty() && !grouped &&
+        std::any_of(conditions.begin(), conditions.end(), [&](const auto& c) { return !is_outer_inner_equality(*c, outer_ids); })) {
+        // At most one row per outer row, but not by an equality key: $single_value per outer row.
+        AggregateCall call;
+        call.name = "$single_value";
+        call.function = std::make_shared<BoundAggregateFunction>(
+            FunctionRegistry::instance().bind_aggregate("$single_value", {value.type}, {std::nullopt}, false));
+        call.args.push_back(BoundExpr::column(value.id, value.type, value.name));
+        call.output = binder_.next_column_id();
+        std::vector<AggregateCall> calls;
+        calls.push_back(std::move(call));
+        std::vector<OutputColumn> call_outputs{{calls[0].output, "(subquery)", value.type}};
+        BoundExprPtr result = BoundExpr::column(calls[0].output, value.type, "(subquery)");
+        return aggregate_per_outer_row(std::move(outer), std::move(inner), std::move(conditions), std::move(calls),
+                                       std::move(call_outputs), std::move(result), subquery.result);
+    }
     if (grouped && inner->kind == LogicalKind::kProject && inner->children[0]->kind == LogicalKind::kAggregate) {
         // Was a global aggregate: LEFT JOIN the grouped aggregate, then compute the projection above the
         // join with count-like results defaulting to 0 for outer rows without a match.
@@ -335,6 +396,105 @@ LogicalPtr SubqueryPlanner::plan_value(LogicalPtr outer, PendingSubquery& subque
     join->children.push_back(std::move(outer));
     join->children.push_back(std::move(aggregate));
     return join;
+}
+
+// `(SELECT agg(...) FROM ... WHERE <correlation that is not outer = inner>)`: the subquery's input is
+// LEFT JOINed to every outer row (numbered, so equal outer rows stay apart) on the correlation, then
+// aggregated per outer row. Aggregates only see matched rows (FILTER on a match marker), so count()
+// over no match is 0 and sum() is NULL -- the count bug cannot occur.
+LogicalPtr SubqueryPlanner::plan_global_aggregate_per_row(LogicalPtr outer, PendingSubquery& subquery,
+                                                          const std::set<ColumnId>& outer_ids) {
+    LogicalPtr project = std::move(subquery.plan);
+    LogicalPtr aggregate = std::move(project->children[0]);
+    bool grouped = false;
+    std::vector<BoundExprPtr> conditions = decorrelate(*aggregate->children[0], outer_ids, grouped);
+    std::set<ColumnId> referenced;
+    for (const auto& e : project->expressions) collect_expr(e.get(), referenced);
+    for (const auto& a : aggregate->aggregates) {
+        for (const auto& e : a.args) collect_expr(e.get(), referenced);
+        collect_expr(a.filter.get(), referenced);
+    }
+    collect_referenced_ids(*aggregate->children[0], referenced);
+    for (ColumnId id : referenced) {
+        if (outer_ids.count(id)) {
+            raise(ErrorCode::kNotSupported, "correlated column references outside the WHERE clause of a subquery are not supported");
+        }
+    }
+    std::vector<OutputColumn> call_outputs = aggregate->outputs;
+    BoundExprPtr result = std::move(project->expressions[0]);
+    return aggregate_per_outer_row(std::move(outer), std::move(aggregate->children[0]), std::move(conditions),
+                                   std::move(aggregate->aggregates), std::move(call_outputs), std::move(result),
+                                   subquery.result);
+}
+
+LogicalPtr SubqueryPlanner::aggregate_per_outer_row(LogicalPtr outer, LogicalPtr inner, std::vector<BoundExprPtr> conditions,
+                                                    std::vector<AggregateCall> calls, std::vector<OutputColumn> call_outputs,
+                                                    BoundExprPtr result, ColumnId result_id) {
+    const std::vector<OutputColumn> outer_outputs = outer->outputs;
+    // Number the outer rows.
+    auto numbered = std::make_unique<LogicalNode>(LogicalKind::kWindow);
+    WindowCall number;
+    number.kind = WindowFunctionKind::kRowNumber;
+    number.name = "row_number";
+    number.type = Type::bigint();
+    number.frame.end_unbounded = true;
+    number.frame.end = std::nullopt;
+    number.output = binder_.next_column_id();
+    const OutputColumn row_number{number.output, "$outer_row", Type::bigint()};
+    numbered->outputs = outer_outputs;
+    numbered->outputs.push_back(row_number);
+    numbered->windows.push_back(std::move(number));
+    numbered->children.push_back(std::move(outer));
+    // Mark the inner rows, so aggregates can skip the NULL row of an outer row without a match.
+    auto marked = std::make_unique<LogicalNode>(LogicalKind::kProject);
+    for (const auto& o : inner->outputs) {
+        marked->expressions.push_back(BoundExpr::column(o.id, o.type, o.name));
+        marked->outputs.push_back(o);
+    }
+    const OutputColumn marker{binder_.next_column_id(), "$matched", Type::boolean()};
+    marked->expressions.push_back(BoundExpr::constant_value(Value::boolean(true)));
+    marked->outputs.push_back(marker);
+    marked->children.push_back(std::move(inner));
+    auto join = std::make_unique<LogicalNode>(LogicalKind::kJoin);
+    join->join_type = LogicalJoinType::kLeft;
+    join->join_condition = make_conjunction(std::move(conditions));
+    join->outputs = numbered->outputs;
+    join->outputs.insert(join->outputs.end(), marked->outputs.begin(), marked->outputs.end());
+    join->children.push_back(std::move(numbered));
+    join->children.push_back(std::move(marked));
+    // Aggregate per outer row: the subquery's aggregates (matched rows only) and the outer columns.
+    auto aggregate = std::make_unique<LogicalNode>(LogicalKind::kAggregate);
+    aggregate->groups.push_back(BoundExpr::column(row_number.id, row_number.type, row_number.name));
+    aggregate->outputs.push_back({binder_.next_column_id(), row_number.name, row_number.type});
+    for (auto& call : calls) {
+        auto matched = BoundExpr::make(BoundExprKind::kIsNull, Type::boolean(), {});
+        matched->children.push_back(BoundExpr::column(marker.id, marker.type, marker.name));
+        matched->negated = true;
+        std::vector<BoundExprPtr> parts;
+        parts.push_back(std::move(matched));
+        if (call.filter) parts.push_back(std::move(call.filter));
+        call.filter = make_conjunction(std::move(parts));
+        aggregate->aggregates.push_back(std::move(call));
+    }
+    aggregate->outputs.insert(aggregate->outputs.end(), call_outputs.begin(), call_outputs.end());
+    auto final_project = std::make_unique<LogicalNode>(LogicalKind::kProject);
+    for (const auto& o : outer_outputs) {
+        AggregateCall carry;
+        carry.name = "arbitrary";
+        carry.function = std::make_shared<BoundAggregateFunction>(
+            FunctionRegistry::instance().bind_aggregate("arbitrary", {o.type}, {std::nullopt}, false));
+        carry.args.push_back(BoundExpr::column(o.id, o.type, o.name));
+        carry.output = binder_.next_column_id();
+        aggregate->outputs.push_back({carry.output, o.name, o.type});
+        final_project->expressions.push_back(BoundExpr::column(carry.output, o.type, o.name));
+        final_project->outputs.push_back(o);
+        aggregate->aggregates.push_back(std::move(carry));
+    }
+    aggregate->children.push_back(std::move(join));
+    final_project->outputs.push_back({result_id, "(subquery)", result->type});
+    final_project->expressions.push_back(std::move(result));
+    final_project->children.push_back(std::move(aggregate));
+    return final_project;
 }
 
 }  // namespace fedq

@@ -23,6 +23,10 @@ public:
 private:
     std::set<ColumnId> outer_references(const LogicalNode& plan) const;
     std::vector<BoundExprPtr> decorrelate(LogicalNode& node, const std::set<ColumnId>& outer, bool& global_aggregate_grouped);
+    LogicalPtr plan_global_aggregate_per_row(LogicalPtr outer, PendingSubquery& subquery, const std::set<ColumnId>& outer_ids);
+    LogicalPtr aggregate_per_outer_row(LogicalPtr outer, LogicalPtr inner, std::vector<BoundExprPtr> conditions,
+                                       std::vector<AggregateCall> calls, std::vector<OutputColumn> call_outputs,
+                                       BoundExprPtr result, ColumnId result_id);
     std::vector<BoundExprPtr> take_correlated(LogicalNode& root, const std::set<ColumnId>& outer, bool& grouped);
 
     Binder& binder_;
