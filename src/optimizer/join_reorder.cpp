@@ -38,6 +38,18 @@ bool uses_only(const BoundExpr& e, const std::set<ColumnId>& ids) {
     return std::all_of(used.begin(), used.end(), [&](ColumnId id) { return ids.count(id) > 0; });
 }
 
+// An equality with one side from each relation: a hash join key.
+bool equi_connects(const BoundExpr& e, const std::set<ColumnId>& a, const std::set<ColumnId>& b) {
+    if (e.kind != BoundExprKind::kFunction || e.function->name != "$eq" || e.children.size() != 2) return false;
+    auto side_in = [](const BoundExpr& side, const std::set<ColumnId>& ids) {
+        std::vector<ColumnId> used;
+        side.collect_columns(used);
+        return !used.empty() && std::all_of(used.begin(), used.end(), [&](ColumnId id) { return ids.count(id) > 0; });
+    };
+    return (side_in(*e.children[0], a) && side_in(*e.children[1], b)) ||
+           (side_in(*e.children[0], b) && side_in(*e.children[1], a));
+}
+
 bool connects(const BoundExpr& e, const std::set<ColumnId>& a, const std::set<ColumnId>& b) {
     std::vector<ColumnId> used;
     e.collect_columns(used);
@@ -66,16 +78,22 @@ LogicalPtr rebuild(std::vector<LogicalPtr> relations, std::vector<BoundExprPtr> 
     LogicalPtr current = std::move(relations[start]);
     std::set<ColumnId> current_ids = ids_of(*current);
     for (size_t step = 1; step < relations.size(); ++step) {
+        // Preference: joined by a hash key (2) over joined by any predicate (1) over a cross product (0);
+        // then the smallest relation.
         int best = -1;
-        bool best_connected = false;
+        int best_rank = -1;
         for (size_t i = 0; i < relations.size(); ++i) {
             if (used[i]) continue;
             std::set<ColumnId> ids = ids_of(*relations[i]);
-            bool connected = std::any_of(predicates.begin(), predicates.end(),
-                                         [&](const BoundExprPtr& p) { return p && connects(*p, current_ids, ids); });
-            if (best < 0 || (connected && !best_connected) || (connected == best_connected && sizes[i] < sizes[best])) {
+            int rank = 0;
+            for (const auto& p : predicates) {
+                if (!p) continue;
+                if (equi_connects(*p, current_ids, ids)) rank = 2;
+                else if (rank == 0 && connects(*p, current_ids, ids)) rank = 1;
+            }
+            if (best < 0 || rank > best_rank || (rank == best_rank && sizes[i] < sizes[best])) {
                 best = static_cast<int>(i);
-                best_connected = connected;
+                best_rank = rank;
             }
         }
         used[best] = true;
