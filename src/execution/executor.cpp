@@ -197,7 +197,7 @@ Pipeline Executor::build_join(const LogicalNode& node) {
     for (const auto& [left, right] : node.equi_keys) build_keys.push_back(resolve_columns(*right, build_side.layout));
     JoinBuildSink sink(std::move(build_keys), build_side.types, context_);
     run_pipeline(build_side, sink, context_);
-    auto table = sink.finish(node.join_type == LogicalJoinType::kFull);
+    auto table = sink.finish(node.join_type == LogicalJoinType::kFull || node.join_type == LogicalJoinType::kRight);
 
     Pipeline p = build(*node.children[0]);
     HashJoinSpec spec;

@@ -80,7 +80,8 @@ void HashJoinProbe::process_pairs(const Batch& probe, std::vector<uint32_t>& pro
     if (probe_rows.empty()) return;
     const LogicalJoinType type = spec_.type;
     const bool emits_pairs = type == LogicalJoinType::kInner || type == LogicalJoinType::kLeft ||
-                             type == LogicalJoinType::kFull || type == LogicalJoinType::kCross;
+                             type == LogicalJoinType::kFull || type == LogicalJoinType::kRight ||
+                             type == LogicalJoinType::kCross;
     Batch pairs;
     if (spec_.condition) {
         pairs = joined(probe, probe_rows, build_rows);
@@ -209,7 +210,8 @@ void HashJoinProbe::execute(Batch&& input, const Emit& emit) {
 }
 
 void HashJoinProbe::finish(const Emit& emit) {
-    if (spec_.type != LogicalJoinType::kFull || !table_->matched) return;
+    // FULL and RIGHT (build side preserved): the build rows no probe row matched, with NULL probe columns.
+    if ((spec_.type != LogicalJoinType::kFull && spec_.type != LogicalJoinType::kRight) || !table_->matched) return;
     std::vector<uint32_t> unmatched;
     for (size_t b = 0; b < table_->rows.num_rows; ++b) {
         if (!table_->matched[b].load(std::memory_order_relaxed)) unmatched.push_back(static_cast<uint32_t>(b));

@@ -1,7 +1,7 @@
 // Hash join: the build side (right input) is collected by JoinBuildSink into a JoinHashTable; the probe
-// side (left input) streams through HashJoinProbe. Supports INNER, LEFT, FULL, CROSS (no keys: every
-// pair), SEMI, ANTI (optionally null-aware: NOT IN) and MARK joins, each with an optional residual
-// condition evaluated on candidate pairs.
+// side (left input) streams through HashJoinProbe. Supports INNER, LEFT (probe side preserved), RIGHT
+// (build side preserved), FULL, CROSS (no keys: every pair), SEMI, ANTI (optionally null-aware: NOT IN)
+// and MARK joins, each with an optional residual condition evaluated on candidate pairs.
 #pragma once
 
 #include <atomic>

@@ -1,7 +1,9 @@
-// Rule: join key extraction (always on). Splits each join condition into hash keys — conjuncts
-// `left_expr = right_expr` where each side uses only one input — and a residual condition evaluated on
-// candidate pairs. RIGHT joins become LEFT joins with swapped inputs, so the executor only builds hash
-// tables on the right input.
+// Rule: join key extraction and build side (always on). Splits each join condition into hash keys —
+// conjuncts `left_expr = right_expr` where each side uses only one input — and a residual condition
+// evaluated on candidate pairs. The executor builds its hash table on the right input and streams the
+// left one, so outer joins are normalized: RIGHT joins become LEFT joins with swapped inputs, and a LEFT
+// join whose preserved (left) input is much smaller than the other is turned around into a RIGHT join
+// (preserved side = build side, its unmatched rows emitted after the probe).
 #include <algorithm>
 #include <set>
 
@@ -57,6 +59,13 @@ void extract_join_keys(LogicalNode& node) {
     }
     node.join_condition = make_conjunction(std::move(residual));
     if (node.join_type == LogicalJoinType::kCross && !node.equi_keys.empty()) node.join_type = LogicalJoinType::kInner;
+    if (node.join_type == LogicalJoinType::kLeft && !node.equi_keys.empty() &&
+        estimate_rows(*node.children[1]) > 2 * estimate_rows(*node.children[0])) {
+        std::swap(node.children[0], node.children[1]);
+        for (auto& [probe, build] : node.equi_keys) std::swap(probe, build);
+        node.join_type = LogicalJoinType::kRight;
+        refresh_outputs(node);
+    }
 }
 
 }  // namespace fedq
