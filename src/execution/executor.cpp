@@ -146,7 +146,7 @@ Pipeline Executor::build(const LogicalNode& node) {
             Pipeline p = build(*node.children[0]);
             std::vector<BoundExprPtr> arrays;
             for (const auto& e : node.expressions) arrays.push_back(resolve_columns(*e, p.layout));
-            auto op = std::make_unique<UnnestOperator>(std::move(arrays), node.with_ordinality, context_);
+            auto op = std::make_unique<UnnestOperator>(std::move(arrays), node.with_ordinality, node.unnest_outer, context_);
             op->node = &node;
             p.operators.push_back(std::move(op));
             for (const auto& o : node.unnest_outputs) {

@@ -51,7 +51,7 @@ void UnnestOperator::execute(Batch&& input, const Emit& emit) {
     std::vector<ColumnPtr> arrays;
     for (const auto& a : arrays_) arrays.push_back(evaluator.evaluate(*a, input));
     std::vector<uint32_t> rows;
-    std::vector<int64_t> ordinals;
+    std::vector<int64_t> ordinals;  // 0: the NULL row of LEFT JOIN UNNEST
     std::vector<std::vector<int64_t>> elements(arrays.size());  // child index or -1 for NULL padding
     auto flush = [&]() {
         if (rows.empty()) return;
@@ -68,7 +68,10 @@ void UnnestOperator::execute(Batch&& input, const Emit& emit) {
         }
         if (with_ordinality_) {
             auto column = Column::make(Type::bigint(), rows.size());
-            for (int64_t o : ordinals) column->append<int64_t>(o);
+            for (int64_t o : ordinals) {
+                if (o == 0) column->append_null();
+                else column->append<int64_t>(o);
+            }
             out.columns.push_back(std::move(column));
         }
         rows.clear();
@@ -79,6 +82,13 @@ void UnnestOperator::execute(Batch&& input, const Emit& emit) {
         int64_t length = 0;
         for (const auto& a : arrays) {
             if (a->is_valid(r)) length = std::max<int64_t>(length, a->offsets()[r + 1] - a->offsets()[r]);
+        }
+        if (length == 0 && keep_empty_) {
+            rows.push_back(static_cast<uint32_t>(r));
+            ordinals.push_back(0);
+            for (auto& e : elements) e.push_back(-1);
+            if (rows.size() >= context_.batch_rows) flush();
+            continue;
         }
         for (int64_t k = 0; k < length; ++k) {
             rows.push_back(static_cast<uint32_t>(r));

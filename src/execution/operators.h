@@ -36,13 +36,14 @@ private:
 // padded with NULL), followed by the element columns and, optionally, the 1-based ordinality.
 class UnnestOperator final : public Operator {
 public:
-    UnnestOperator(std::vector<BoundExprPtr> arrays, bool with_ordinality, QueryContext& context)
-        : arrays_(std::move(arrays)), with_ordinality_(with_ordinality), context_(context) {}
+    UnnestOperator(std::vector<BoundExprPtr> arrays, bool with_ordinality, bool keep_empty, QueryContext& context)
+        : arrays_(std::move(arrays)), with_ordinality_(with_ordinality), keep_empty_(keep_empty), context_(context) {}
     void execute(Batch&& input, const Emit& emit) override;
 
 private:
     std::vector<BoundExprPtr> arrays_;
     bool with_ordinality_;
+    bool keep_empty_;  // LEFT JOIN UNNEST: a row whose arrays are all empty or NULL yields one NULL row
     QueryContext& context_;
 };
 

@@ -671,16 +671,34 @@ LogicalPtr Binder::bind_unnest(const ast::TableFunctionRef& ref, LogicalPtr inpu
     return unnest;
 }
 
+namespace {
+
+// CROSS JOIN UNNEST(...), JOIN UNNEST(...) ON true, LEFT JOIN UNNEST(...) ON true.
+bool lateral_unnest_join(const ast::JoinTableRef& ref) {
+    bool on_true = !ref.on || (ref.on->kind == ast::ExprKind::kLiteral &&
+                               static_cast<const ast::LiteralExpr&>(*ref.on).literal_kind == ast::LiteralKind::kBoolean &&
+                               to_lower(static_cast<const ast::LiteralExpr&>(*ref.on).text) == "true");
+    switch (ref.join_type) {
+        case ast::JoinType::kCross: return !ref.on;
+        case ast::JoinType::kInner: return on_true;
+        case ast::JoinType::kLeft: return ref.on && on_true;
+        default: return false;
+    }
+}
+
+}  // namespace
+
 LogicalPtr Binder::bind_join(const ast::JoinTableRef& ref, const Scope* outer, Scope& scope) {
     Scope left_scope, right_scope;
     if (ref.right->kind == ast::TableRefKind::kTableFunction &&
         to_lower(static_cast<const ast::TableFunctionRef&>(*ref.right).name.parts.back().name) == "unnest" &&
-        (ref.join_type == ast::JoinType::kCross || ref.join_type == ast::JoinType::kInner) && !ref.on && ref.using_columns.empty()) {
+        ref.using_columns.empty() && lateral_unnest_join(ref)) {
         // Lateral: the arrays may refer to the columns on the left.
         LogicalPtr left = bind_table_ref(*ref.left, outer, left_scope);
         left_scope.parent = outer;
         Scope unnest_scope;
         LogicalPtr plan = bind_unnest(static_cast<const ast::TableFunctionRef&>(*ref.right), std::move(left), left_scope, unnest_scope);
+        plan->unnest_outer = ref.join_type == ast::JoinType::kLeft;
         scope.columns.insert(scope.columns.end(), left_scope.columns.begin(), left_scope.columns.end());
         scope.columns.insert(scope.columns.end(), unnest_scope.columns.begin(), unnest_scope.columns.end());
         return plan;

@@ -145,6 +145,7 @@ void explain_node(const LogicalNode& node, int depth, std::string& out,
         case LogicalKind::kWorkTable: line = fmt::format("WorkTable #{}", node.recursion); break;
         case LogicalKind::kUnnest: {
             line = node.with_ordinality ? "Unnest WITH ORDINALITY" : "Unnest";
+            if (node.unnest_outer) line = "Left" + line;
             std::string exprs;
             for (size_t i = 0; i < node.expressions.size(); ++i) exprs += (i ? ", " : "") + node.expressions[i]->to_string();
             details.push_back("[" + exprs + "]");

@@ -134,6 +134,7 @@ struct LogicalNode {
     // ordinality column when with_ordinality)
     std::vector<OutputColumn> unnest_outputs;
     bool with_ordinality = false;
+    bool unnest_outer = false;  // LEFT JOIN UNNEST(...) ON true: a row with an empty array is kept once
 
     // kRecursiveUnion / kWorkTable: which recursion a work table belongs to; union_all keeps duplicates
     int recursion = 0;
