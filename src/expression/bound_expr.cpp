@@ -154,6 +154,12 @@ bool BoundExpr::references_only(const std::vector<ColumnId>& ids) const {
                        [&](ColumnId id) { return std::find(ids.begin(), ids.end(), id) != ids.end(); });
 }
 
+bool BoundExpr::references_only(const std::set<ColumnId>& ids) const {
+    std::vector<ColumnId> used;
+    collect_columns(used);
+    return std::all_of(used.begin(), used.end(), [&](ColumnId id) { return ids.count(id) > 0; });
+}
+
 void split_conjuncts(BoundExprPtr predicate, std::vector<BoundExprPtr>& out) {
     if (!predicate) return;
     if (predicate->kind == BoundExprKind::kAnd) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,8 @@ struct BoundExpr {
     // Every column id referenced.
     void collect_columns(std::vector<ColumnId>& out) const;
     bool references_only(const std::vector<ColumnId>& ids) const;
+    // Every column reference is in `ids` (true for an expression without column references).
+    bool references_only(const std::set<ColumnId>& ids) const;
 };
 
 // Splits a predicate into its AND-ed parts (moving them out of `predicate`).

@@ -11,18 +11,6 @@ namespace fedq {
 
 namespace {
 
-std::set<ColumnId> ids_of(const LogicalNode& node) {
-    std::set<ColumnId> ids;
-    for (const auto& o : node.outputs) ids.insert(o.id);
-    return ids;
-}
-
-bool only_uses(const BoundExpr& e, const std::set<ColumnId>& ids) {
-    std::vector<ColumnId> used;
-    e.collect_columns(used);
-    return std::all_of(used.begin(), used.end(), [&](ColumnId id) { return ids.count(id) > 0; });
-}
-
 // Replaces column refs to `ids[i]` by copies of `exprs[i]`.
 BoundExprPtr substitute(BoundExprPtr e, const std::vector<ColumnId>& ids, const std::vector<const BoundExpr*>& exprs) {
     if (e->kind == BoundExprKind::kColumn) {
@@ -153,7 +141,7 @@ LogicalPtr push(LogicalPtr node, std::vector<BoundExprPtr> predicates) {
             std::set<ColumnId> group_ids(ids.begin(), ids.end());
             std::vector<BoundExprPtr> below;
             for (auto& p : predicates) {
-                if (!node->groups.empty() && only_uses(*p, group_ids) && p->is_deterministic()) {
+                if (!node->groups.empty() && p->references_only(group_ids) && p->is_deterministic()) {
                     below.push_back(substitute(std::move(p), ids, exprs));
                 } else {
                     kept.push_back(std::move(p));
@@ -169,8 +157,8 @@ LogicalPtr push(LogicalPtr node, std::vector<BoundExprPtr> predicates) {
         }
         case LogicalKind::kJoin: {
             auto& join = *node;
-            std::set<ColumnId> left_ids = ids_of(*join.children[0]);
-            std::set<ColumnId> right_ids = ids_of(*join.children[1]);
+            std::set<ColumnId> left_ids = join.children[0]->output_id_set();
+            std::set<ColumnId> right_ids = join.children[1]->output_id_set();
             std::vector<BoundExprPtr> left_preds, right_preds, condition;
             split_conjuncts(std::move(join.join_condition), condition);
             const LogicalJoinType type = join.join_type;
@@ -178,11 +166,11 @@ LogicalPtr push(LogicalPtr node, std::vector<BoundExprPtr> predicates) {
             // Predicates from above.
             for (auto& p : predicates) {
                 bool deterministic = p->is_deterministic();
-                if (deterministic && only_uses(*p, left_ids) &&
+                if (deterministic && p->references_only(left_ids) &&
                     (inner || type == LogicalJoinType::kLeft || type == LogicalJoinType::kSemi ||
                      type == LogicalJoinType::kAnti || type == LogicalJoinType::kMark)) {
                     left_preds.push_back(std::move(p));
-                } else if (deterministic && inner && only_uses(*p, right_ids)) {
+                } else if (deterministic && inner && p->references_only(right_ids)) {
                     right_preds.push_back(std::move(p));
                 } else if (deterministic && inner) {
                     condition.push_back(std::move(p));
@@ -197,14 +185,14 @@ LogicalPtr push(LogicalPtr node, std::vector<BoundExprPtr> predicates) {
                 bool deterministic = c->is_deterministic();
                 // Null-aware joins (NOT IN) must see the build rows a key comparison would reject: a NULL
                 // among them changes the result, so their conditions stay in the join.
-                if (deterministic && only_uses(*c, right_ids) && type != LogicalJoinType::kFull && !join.null_aware) {
+                if (deterministic && c->references_only(right_ids) && type != LogicalJoinType::kFull && !join.null_aware) {
                     if (inner || type == LogicalJoinType::kLeft || type == LogicalJoinType::kSemi ||
                         type == LogicalJoinType::kAnti || type == LogicalJoinType::kMark) {
                         right_preds.push_back(std::move(c));
                         continue;
                     }
                 }
-                if (deterministic && only_uses(*c, left_ids) && (inner || type == LogicalJoinType::kSemi)) {
+                if (deterministic && c->references_only(left_ids) && (inner || type == LogicalJoinType::kSemi)) {
                     left_preds.push_back(std::move(c));
                     continue;
                 }

@@ -13,12 +13,6 @@ namespace fedq {
 
 namespace {
 
-std::set<ColumnId> ids_of(const LogicalNode& node) {
-    std::set<ColumnId> ids;
-    for (const auto& o : node.outputs) ids.insert(o.id);
-    return ids;
-}
-
 // `allow_constant`: a side without columns (a constant) may serve as a probe key: `3 IN (SELECT y ...)`.
 bool uses_only(const BoundExpr& e, const std::set<ColumnId>& ids, bool allow_constant = false) {
     std::vector<ColumnId> used;
@@ -38,8 +32,8 @@ void extract_join_keys(LogicalNode& node) {
         refresh_outputs(node);
     }
     if (!node.join_condition) return;
-    std::set<ColumnId> left = ids_of(*node.children[0]);
-    std::set<ColumnId> right = ids_of(*node.children[1]);
+    std::set<ColumnId> left = node.children[0]->output_id_set();
+    std::set<ColumnId> right = node.children[1]->output_id_set();
     std::vector<BoundExprPtr> conjuncts, residual;
     split_conjuncts(std::move(node.join_condition), conjuncts);
     for (auto& c : conjuncts) {

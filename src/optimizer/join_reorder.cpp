@@ -26,18 +26,6 @@ void flatten(LogicalPtr node, std::vector<LogicalPtr>& relations, std::vector<Bo
     relations.push_back(std::move(node));
 }
 
-std::set<ColumnId> ids_of(const LogicalNode& node) {
-    std::set<ColumnId> ids;
-    for (const auto& o : node.outputs) ids.insert(o.id);
-    return ids;
-}
-
-bool uses_only(const BoundExpr& e, const std::set<ColumnId>& ids) {
-    std::vector<ColumnId> used;
-    e.collect_columns(used);
-    return std::all_of(used.begin(), used.end(), [&](ColumnId id) { return ids.count(id) > 0; });
-}
-
 // An equality with one side from each relation: a hash join key.
 bool equi_connects(const BoundExpr& e, const std::set<ColumnId>& a, const std::set<ColumnId>& b) {
     if (e.kind != BoundExprKind::kFunction || e.function->name != "$eq" || e.children.size() != 2) return false;
@@ -60,7 +48,7 @@ bool connects(const BoundExpr& e, const std::set<ColumnId>& a, const std::set<Co
     }
     std::set<ColumnId> both = a;
     both.insert(b.begin(), b.end());
-    return in_a && in_b && uses_only(e, both);
+    return in_a && in_b && e.references_only(both);
 }
 
 LogicalPtr reorder(LogicalPtr node, const OptimizerContext& context);
@@ -76,7 +64,7 @@ LogicalPtr rebuild(std::vector<LogicalPtr> relations, std::vector<BoundExprPtr> 
     }
     used[start] = true;
     LogicalPtr current = std::move(relations[start]);
-    std::set<ColumnId> current_ids = ids_of(*current);
+    std::set<ColumnId> current_ids = current->output_id_set();
     for (size_t step = 1; step < relations.size(); ++step) {
         // Preference: joined by a hash key (2) over joined by any predicate (1) over a cross product (0);
         // then the smallest relation.
@@ -84,7 +72,7 @@ LogicalPtr rebuild(std::vector<LogicalPtr> relations, std::vector<BoundExprPtr> 
         int best_rank = -1;
         for (size_t i = 0; i < relations.size(); ++i) {
             if (used[i]) continue;
-            std::set<ColumnId> ids = ids_of(*relations[i]);
+            std::set<ColumnId> ids = relations[i]->output_id_set();
             int rank = 0;
             for (const auto& p : predicates) {
                 if (!p) continue;
@@ -98,12 +86,12 @@ LogicalPtr rebuild(std::vector<LogicalPtr> relations, std::vector<BoundExprPtr> 
         }
         used[best] = true;
         auto join = std::make_unique<LogicalNode>(LogicalKind::kJoin);
-        std::set<ColumnId> right_ids = ids_of(*relations[best]);
+        std::set<ColumnId> right_ids = relations[best]->output_id_set();
         std::set<ColumnId> all_ids = current_ids;
         all_ids.insert(right_ids.begin(), right_ids.end());
         std::vector<BoundExprPtr> conditions;
         for (auto& p : predicates) {
-            if (p && uses_only(*p, all_ids)) conditions.push_back(std::move(p));
+            if (p && p->references_only(all_ids)) conditions.push_back(std::move(p));
         }
         join->join_type = conditions.empty() ? LogicalJoinType::kCross : LogicalJoinType::kInner;
         join->join_condition = make_conjunction(std::move(conditions));

@@ -11,12 +11,6 @@ namespace fedq {
 
 namespace {
 
-std::set<ColumnId> ids_of(const LogicalNode& node) {
-    std::set<ColumnId> ids;
-    for (const auto& o : node.outputs) ids.insert(o.id);
-    return ids;
-}
-
 LogicalPtr push(LogicalPtr node) {
     for (auto& c : node->children) c = push(std::move(c));
     bool filtering = node->kind == LogicalKind::kJoin &&
@@ -28,7 +22,7 @@ LogicalPtr push(LogicalPtr node) {
         return node;
     }
     // Columns of the left input the semi join's condition uses.
-    std::set<ColumnId> right_ids = ids_of(*node->children[1]);
+    std::set<ColumnId> right_ids = node->children[1]->output_id_set();
     std::vector<ColumnId> used;
     node->join_condition->collect_columns(used);
     std::set<ColumnId> left_used;
@@ -36,7 +30,7 @@ LogicalPtr push(LogicalPtr node) {
         if (!right_ids.count(id)) left_used.insert(id);
     }
     for (size_t side = 0; side < 2; ++side) {
-        std::set<ColumnId> side_ids = ids_of(*input.children[side]);
+        std::set<ColumnId> side_ids = input.children[side]->output_id_set();
         bool contained = std::all_of(left_used.begin(), left_used.end(), [&](ColumnId id) { return side_ids.count(id) > 0; });
         if (!contained) continue;
         // semi(inner(a, b), s)  ->  inner(semi(a, s), b)

@@ -10,6 +10,12 @@ std::vector<ColumnId> LogicalNode::output_ids() const {
     return ids;
 }
 
+std::set<ColumnId> LogicalNode::output_id_set() const {
+    std::set<ColumnId> ids;
+    for (const auto& o : outputs) ids.insert(o.id);
+    return ids;
+}
+
 const OutputColumn* LogicalNode::find_output(ColumnId id) const {
     for (const auto& o : outputs) {
         if (o.id == id) return &o;

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -141,6 +142,7 @@ struct LogicalNode {
     bool union_all = true;
 
     std::vector<ColumnId> output_ids() const;
+    std::set<ColumnId> output_id_set() const;
     const OutputColumn* find_output(ColumnId id) const;
 };
 

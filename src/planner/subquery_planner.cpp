@@ -22,18 +22,6 @@ bool references_any(const BoundExpr& e, const std::set<ColumnId>& ids) {
     return std::any_of(used.begin(), used.end(), [&](ColumnId id) { return ids.count(id) > 0; });
 }
 
-bool references_only(const BoundExpr& e, const std::set<ColumnId>& ids) {
-    std::vector<ColumnId> used;
-    e.collect_columns(used);
-    return std::all_of(used.begin(), used.end(), [&](ColumnId id) { return ids.count(id) > 0; });
-}
-
-std::set<ColumnId> output_set(const LogicalNode& node) {
-    std::set<ColumnId> out;
-    for (const auto& o : node.outputs) out.insert(o.id);
-    return out;
-}
-
 bool subtree_references(const LogicalNode& node, const std::set<ColumnId>& outer) {
     std::set<ColumnId> referenced;
     collect_referenced_ids(node, referenced);
@@ -62,7 +50,7 @@ bool is_outer_inner_equality(const BoundExpr& c, const std::set<ColumnId>& outer
     for (int side = 0; side < 2; ++side) {
         const auto& a = *c.children[side];
         const auto& b = *c.children[1 - side];
-        if (!references_any(a, outer) && references_only(b, outer)) {
+        if (!references_any(a, outer) && b.references_only(outer)) {
             std::vector<ColumnId> used;
             a.collect_columns(used);
             if (!used.empty()) return true;
@@ -202,7 +190,7 @@ std::vector<BoundExprPtr> SubqueryPlanner::decorrelate(LogicalNode& node, const 
         }
         case LogicalKind::kAggregate: {
             auto below = decorrelate(*node.children[0], outer, grouped);
-            const std::set<ColumnId> child_ids = output_set(*node.children[0]);
+            const std::set<ColumnId> child_ids = node.children[0]->output_id_set();
             for (auto& c : below) {
                 // outer_expr = inner_expr  ->  group by inner_expr
                 bool ok = c->kind == BoundExprKind::kFunction && c->function->name == "$eq";
@@ -211,7 +199,7 @@ std::vector<BoundExprPtr> SubqueryPlanner::decorrelate(LogicalNode& node, const 
                     for (int side = 0; side < 2; ++side) {
                         const auto& a = *c->children[side];
                         const auto& b = *c->children[1 - side];
-                        if (references_only(a, child_ids) && !references_any(a, outer) && references_only(b, outer)) inner_side = side;
+                        if (a.references_only(child_ids) && !references_any(a, outer) && b.references_only(outer)) inner_side = side;
                     }
                 }
                 if (inner_side < 0) {
@@ -362,13 +350,13 @@ LogicalPtr SubqueryPlanner::plan_value(LogicalPtr outer, PendingSubquery& subque
 
     // Otherwise: at most one row per correlation key, enforced by $single_value grouped by the keys.
     auto aggregate = std::make_unique<LogicalNode>(LogicalKind::kAggregate);
-    const std::set<ColumnId> inner_ids = output_set(*inner);
+    const std::set<ColumnId> inner_ids = inner->output_id_set();
     for (auto& c : conditions) {
         bool ok = c->kind == BoundExprKind::kFunction && c->function->name == "$eq";
         int inner_side = -1;
         if (ok) {
             for (int side = 0; side < 2; ++side) {
-                if (references_only(*c->children[side], inner_ids) && references_only(*c->children[1 - side], outer_ids)) inner_side = side;
+                if (c->children[side]->references_only(inner_ids) && c->children[1 - side]->references_only(outer_ids)) inner_side = side;
             }
         }
         if (inner_side < 0) {
