@@ -14,15 +14,6 @@ namespace fedq {
 
 namespace {
 
-bool name_matches(const std::string& candidate, const ast::Identifier& id) {
-    if (id.quoted) return candidate == id.name;
-    return to_lower(candidate) == to_lower(id.name);
-}
-
-[[noreturn]] void fail_at(ErrorCode code, SqlPosition position, const std::string& message) {
-    throw Error(code, message, position);
-}
-
 LogicalPtr make_node(LogicalKind kind) { return std::make_unique<LogicalNode>(kind); }
 
 // The one-row, zero-column relation of SELECT without FROM.

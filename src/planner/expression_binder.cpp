@@ -12,15 +12,6 @@ namespace fedq {
 
 namespace {
 
-bool name_matches(const std::string& candidate, const ast::Identifier& id) {
-    if (id.quoted) return candidate == id.name;
-    return to_lower(candidate) == to_lower(id.name);
-}
-
-[[noreturn]] void fail_at(ErrorCode code, SqlPosition position, const std::string& message) {
-    throw Error(code, message, position);
-}
-
 Type require_boolean(const BoundExpr& e, SqlPosition position, const char* what) {
     if (e.type.id() != TypeId::kBoolean && e.type.id() != TypeId::kNull) {
         fail_at(ErrorCode::kDatatypeMismatch, position,
@@ -30,6 +21,13 @@ Type require_boolean(const BoundExpr& e, SqlPosition position, const char* what)
 }
 
 }  // namespace
+
+bool name_matches(const std::string& candidate, const ast::Identifier& id) {
+    if (id.quoted) return candidate == id.name;
+    return to_lower(candidate) == to_lower(id.name);
+}
+
+void fail_at(ErrorCode code, SqlPosition position, const std::string& message) { throw Error(code, message, position); }
 
 BoundExprPtr make_cast(BoundExprPtr expr, const Type& type, bool try_cast) {
     if (expr->type == type) return expr;

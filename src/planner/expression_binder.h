@@ -63,6 +63,11 @@ private:
     const Scope& scope_;
 };
 
+// Unquoted identifiers match case-insensitively, quoted ones exactly.
+bool name_matches(const std::string& candidate, const ast::Identifier& id);
+// Throws a binding error located at `position` in the statement.
+[[noreturn]] void fail_at(ErrorCode code, SqlPosition position, const std::string& message);
+
 // Calls a scalar function by name, inserting casts to the bound argument types. Folds constants.
 BoundExprPtr make_function_call(const std::string& name, std::vector<BoundExprPtr> args,
                                 const FunctionContext* context);
