@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <thread>
 
@@ -66,6 +68,14 @@ bool like_match(const std::string& text, const std::string& pattern) {
         return false;
     };
     return match(0, 0);
+}
+
+// The whole text must be an integer (std::stoi would accept "10abc" or "2.5").
+std::optional<long> parse_whole_integer(const std::string& text) {
+    long value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
 }
 
 QueryResult text_result(std::vector<std::string> names, const std::vector<std::vector<std::string>>& rows) {
@@ -141,18 +151,10 @@ public:
     void set_setting(const std::string& raw_name, const std::string& value) {
         std::string name = to_lower(raw_name);
         if (name == "threads") {
-            int threads = 0;
-            try {
-                threads = std::stoi(value);
-            } catch (...) {
-            }
+            long threads = parse_whole_integer(value).value_or(0);
             if (threads < 1 || threads > 1024) raise(ErrorCode::kInvalidParameter, "threads must be between 1 and 1024, not '{}'", value);
         } else if (name == "batch_size") {
-            long rows = 0;
-            try {
-                rows = std::stol(value);
-            } catch (...) {
-            }
+            long rows = parse_whole_integer(value).value_or(0);
             if (rows < 1 || rows > 1000000) raise(ErrorCode::kInvalidParameter, "batch_size must be between 1 and 1000000, not '{}'", value);
         } else if (name == "query_max_memory") {
             parse_memory_size(value);

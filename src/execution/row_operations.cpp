@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <string_view>
 
 #include <xxhash.h>
@@ -30,7 +31,8 @@ void hash_fixed(const Column& c, size_t rows, uint64_t* hashes, bool first) {
         uint64_t bits = 0;
         if constexpr (sizeof(T) <= 8) {
             if constexpr (std::is_floating_point_v<T>) {
-                T x = v[i] == T(0) ? T(0) : v[i];  // -0 == 0
+                // -0 == 0, and every NaN is one value (equal_fixed treats them as equal).
+                T x = v[i] == T(0) ? T(0) : (v[i] != v[i] ? std::numeric_limits<T>::quiet_NaN() : v[i]);
                 std::memcpy(&bits, &x, sizeof(T));
             } else {
                 bits = static_cast<uint64_t>(v[i]);

@@ -91,8 +91,8 @@ public:
     bool has_aggregate(const std::string& name) const;
     bool is_window_function(const std::string& name) const;  // row_number, rank, lag, ...
 
-    // Throws kUndefinedFunction if the name is unknown, kDatatypeMismatch ("no overload of f(varchar,
-    // integer)") if every binder declines.
+    // Throws kUndefinedFunction (42883) if the name is unknown or if every binder declines
+    // ("unexpected parameters for function: f(VARCHAR, INTEGER)"), as Trino and PostgreSQL do.
     BoundScalarFunction bind_scalar(const std::string& name, const std::vector<Type>& arg_types,
                                     const ConstantArgs& constants) const;
     BoundAggregateFunction bind_aggregate(const std::string& name, const std::vector<Type>& arg_types,

@@ -28,7 +28,8 @@ uint32_t days_in_month(int32_t year, uint32_t month);
 inline int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 inline int64_t floor_mod(int64_t a, int64_t b) { return a - floor_div(a, b) * b; }
 
-// Strict ISO parsing: "YYYY-MM-DD"; timestamps "YYYY-MM-DD[ T]HH:MM[:SS[.ffffff]]" with an optional
+// Strict ISO parsing: "YYYY-MM-DD"; timestamps "YYYY-MM-DD[ T]HH:MM[:SS[.fff...]]" (digits past the
+// sixth, i.e. below a microsecond, are dropped) with an optional
 // zone suffix ("Z", "+02:00", "+0200", " UTC") which, when present, is applied (result is UTC).
 std::optional<int32_t> parse_date(std::string_view text);
 std::optional<int64_t> parse_timestamp(std::string_view text, bool* had_zone = nullptr);

@@ -47,7 +47,9 @@ std::optional<std::pair<int, int>> decimal_literal_shape(std::string_view text) 
     if (pos < text.size() && (text[pos] == '-' || text[pos] == '+')) ++pos;
     int integer_digits = 0, fraction_digits = 0;
     bool leading = true;
+    bool any_digit = false;
     for (; pos < text.size() && text[pos] >= '0' && text[pos] <= '9'; ++pos) {
+        any_digit = true;
         if (leading && text[pos] == '0') continue;
         leading = false;
         ++integer_digits;
@@ -56,7 +58,7 @@ std::optional<std::pair<int, int>> decimal_literal_shape(std::string_view text) 
         ++pos;
         for (; pos < text.size() && text[pos] >= '0' && text[pos] <= '9'; ++pos) ++fraction_digits;
     }
-    if (pos != text.size()) return std::nullopt;
+    if (pos != text.size() || (!any_digit && fraction_digits == 0)) return std::nullopt;
     int precision = std::max(1, integer_digits + fraction_digits);
     if (precision > 38) return std::nullopt;
     return std::make_pair(precision, fraction_digits);

@@ -56,7 +56,8 @@ public:
 
     // Human-readable text as the CLI prints it ("NULL" for null), e.g. 2024-01-05, 12.50, [1, 2].
     std::string to_string() const;
-    // SQL literal that re-parses to the same value: 'it''s', DATE '2024-01-05', 12.50, NULL.
+    // SQL literal that re-parses to the same value: 'it''s', DATE '2024-01-05', DECIMAL '12.50',
+    // BIGINT '7', CAST(NULL AS VARCHAR).
     std::string to_sql() const;
 
 private:

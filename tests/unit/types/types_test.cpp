@@ -211,12 +211,13 @@ TEST(ValueTest, ToString) {
 }
 
 TEST(ValueTest, ToSql) {
-    EXPECT_EQ(Value::null(Type::varchar()).to_sql(), "NULL");
+    // Typed literals so that the value re-parses with the same type.
+    EXPECT_EQ(Value::null(Type::varchar()).to_sql(), "CAST(NULL AS VARCHAR)");
     EXPECT_EQ(Value::varchar("it's").to_sql(), "'it''s'");
     EXPECT_EQ(Value::varchar("").to_sql(), "''");
     EXPECT_EQ(Value::date(days_from_civil(2024, 1, 5)).to_sql(), "DATE '2024-01-05'");
-    EXPECT_EQ(Value::decimal(1250, 4, 2).to_sql(), "12.50");
-    EXPECT_EQ(Value::bigint(7).to_sql(), "7");
+    EXPECT_EQ(Value::decimal(1250, 4, 2).to_sql(), "DECIMAL '12.50'");
+    EXPECT_EQ(Value::bigint(7).to_sql(), "BIGINT '7'");
     std::string b = Value::boolean(true).to_sql();
     EXPECT_TRUE(b == "true" || b == "TRUE") << b;
     std::string ts = Value::timestamp(0).to_sql();
@@ -284,13 +285,19 @@ TEST(DatetimeTest, ParseTimestampZones) {
     EXPECT_EQ(parse_timestamp("1970-01-01T00:00:00.250Z"), 250000);
 }
 
+TEST(DatetimeTest, ParseTimestampExtraFractionDigitsTruncated) {
+    // More than 6 fraction digits are accepted; digits beyond microseconds are dropped.
+    EXPECT_EQ(parse_timestamp("1970-01-01 00:00:00.1234567"), 123456);
+    EXPECT_EQ(parse_timestamp("1970-01-01 00:00:00.000000999"), 0);
+}
+
 TEST(DatetimeTest, ParseTimestampInvalid) {
     EXPECT_FALSE(parse_timestamp(""));
     EXPECT_FALSE(parse_timestamp("1970-01-01 25:00:00"));
     EXPECT_FALSE(parse_timestamp("1970-01-01 23:60:00"));
     EXPECT_FALSE(parse_timestamp("1970-01-01 23:59:61"));
     EXPECT_FALSE(parse_timestamp("1970-02-30 00:00:00"));
-    EXPECT_FALSE(parse_timestamp("1970-01-01 00:00:00.1234567"));
+    EXPECT_FALSE(parse_timestamp("1970-01-01 00:00:00."));
     EXPECT_FALSE(parse_timestamp("1970-01-01 00:00:00+25:00"));
     EXPECT_FALSE(parse_timestamp("1970-01-01 00:00:00 garbage"));
     EXPECT_FALSE(parse_timestamp("1970-01-01x00:00:00"));
@@ -412,7 +419,8 @@ TEST(DecimalTest, ParseExponent) {
 TEST(DecimalTest, ParseOverflowAndInvalid) {
     EXPECT_FALSE(parse_decimal("1000", 3, 0));
     EXPECT_TRUE(parse_decimal("999", 3, 0));
-    EXPECT_FALSE(parse_decimal("10.00", 4, 2));
+    EXPECT_TRUE(parse_decimal("10.00", 4, 2));
+    EXPECT_FALSE(parse_decimal("100.00", 4, 2));
     EXPECT_FALSE(parse_decimal("9.995", 3, 2));  // rounds to 10.00: does not fit
     EXPECT_FALSE(parse_decimal("1e40", 38, 0));
     EXPECT_FALSE(parse_decimal("", 10, 2));
@@ -461,9 +469,19 @@ TEST(DecimalTest, LiteralShape) {
     EXPECT_EQ(decimal_literal_shape("12"), P(2, 0));
     EXPECT_EQ(decimal_literal_shape("-12.5"), P(3, 1));
     EXPECT_EQ(decimal_literal_shape("0.001"), P(3, 3));
+    EXPECT_EQ(decimal_literal_shape("0"), P(1, 0));
+    EXPECT_EQ(decimal_literal_shape("007.50"), P(3, 2));
     EXPECT_FALSE(decimal_literal_shape("abc"));
-    EXPECT_FALSE(decimal_literal_shape(""));
+    EXPECT_FALSE(decimal_literal_shape("1.2.3"));
     EXPECT_FALSE(decimal_literal_shape("123456789012345678901234567890123456789"));
+}
+
+// BUG (types/decimal.cpp decimal_literal_shape): text with no digits at all ("", "-", ".") is
+// accepted as a literal of shape (1, 0) instead of returning nullopt.
+TEST(DecimalTest, LiteralShapeRejectsTextWithoutDigits) {
+    EXPECT_FALSE(decimal_literal_shape(""));
+    EXPECT_FALSE(decimal_literal_shape("-"));
+    EXPECT_FALSE(decimal_literal_shape("."));
 }
 
 TEST(DecimalTest, ToDouble) {
