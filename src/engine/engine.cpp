@@ -212,19 +212,26 @@ private:
         }
     };
 
+    // Binds and optimizes a query for `context`; the visible column names go to `names`.
+    LogicalPtr plan_query(const ast::Query& query, QueryContext& context, std::vector<std::string>& names) {
+        session_.function_context = context.function_context;
+        Binder binder(catalogs_, session_);
+        BoundQuery bound = binder.bind_query(query);
+        names = std::move(bound.names);
+        OptimizerContext oc = optimizer_context(context);
+        oc.function_context = &context.function_context;
+        return optimize(std::move(bound.plan), oc);
+    }
+
     QueryResult run_query(const ast::Query& query) {
         auto context = make_context();
         Running running(*this, context.get());
-        session_.function_context = context->function_context;
-        Binder binder(catalogs_, session_);
-        BoundQuery bound = binder.bind_query(query);
-        OptimizerContext oc = optimizer_context(*context);
-        oc.function_context = &context->function_context;
-        LogicalPtr plan = optimize(std::move(bound.plan), oc);
+        std::vector<std::string> names;
+        LogicalPtr plan = plan_query(query, *context, names);
         Executor executor(*context);
         QueryResult result;
         result.batches = executor.execute(*plan);
-        result.column_names = bound.names;
+        result.column_names = std::move(names);
         for (const auto& o : plan->outputs) result.column_types.push_back(o.type);
         for (const auto& b : result.batches) result.row_count += b.num_rows;
         result.stats.rows = result.row_count;
@@ -240,12 +247,8 @@ private:
         const auto& query = *static_cast<const ast::QueryStatement&>(*statement.statement).query;
         auto context = make_context();
         Running running(*this, context.get());
-        session_.function_context = context->function_context;
-        Binder binder(catalogs_, session_);
-        BoundQuery bound = binder.bind_query(query);
-        OptimizerContext oc = optimizer_context(*context);
-        oc.function_context = &context->function_context;
-        LogicalPtr plan = optimize(std::move(bound.plan), oc);
+        std::vector<std::string> names;
+        LogicalPtr plan = plan_query(query, *context, names);
         std::string text;
         if (statement.analyze) {
             context->collect_stats = true;

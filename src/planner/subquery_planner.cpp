@@ -240,6 +240,13 @@ std::vector<BoundExprPtr> SubqueryPlanner::take_correlated(LogicalNode& root, co
     return pulled;
 }
 
+// `operand = subquery value` (in the common type): the condition of IN.
+BoundExprPtr SubqueryPlanner::in_condition(const PendingSubquery& subquery) const {
+    const auto& value = subquery.plan->outputs[0];
+    return make_comparison("$eq", subquery.operand->clone(),
+                           make_cast(BoundExpr::column(value.id, value.type, value.name), subquery.value_type), &context_);
+}
+
 LogicalPtr SubqueryPlanner::plan_semi_join(LogicalPtr outer, PendingSubquery& subquery, bool negated) {
     std::set<ColumnId> outer_ids = outer_references(*subquery.plan);
     bool grouped = false;
@@ -247,10 +254,7 @@ LogicalPtr SubqueryPlanner::plan_semi_join(LogicalPtr outer, PendingSubquery& su
     auto join = std::make_unique<LogicalNode>(LogicalKind::kJoin);
     join->join_type = negated ? LogicalJoinType::kAnti : LogicalJoinType::kSemi;
     if (subquery.kind == PendingSubquery::Kind::kIn) {
-        const auto& value = subquery.plan->outputs[0];
-        conditions.push_back(make_comparison("$eq", subquery.operand->clone(),
-                                             make_cast(BoundExpr::column(value.id, value.type, value.name), subquery.value_type),
-                                             &context_));
+        conditions.push_back(in_condition(subquery));
         join->null_aware = negated;
     }
     join->join_condition = make_conjunction(std::move(conditions));
@@ -277,10 +281,7 @@ LogicalPtr SubqueryPlanner::plan_value(LogicalPtr outer, PendingSubquery& subque
         join->join_type = LogicalJoinType::kMark;
         join->mark_column = subquery.result;
         if (subquery.kind == PendingSubquery::Kind::kIn) {
-            const auto& value = subquery.plan->outputs[0];
-            conditions.push_back(make_comparison("$eq", subquery.operand->clone(),
-                                                 make_cast(BoundExpr::column(value.id, value.type, value.name), subquery.value_type),
-                                                 &context_));
+            conditions.push_back(in_condition(subquery));
             join->null_aware = true;
         }
         join->join_condition = make_conjunction(std::move(conditions));

@@ -22,6 +22,7 @@ public:
 
 private:
     std::set<ColumnId> outer_references(const LogicalNode& plan) const;
+    BoundExprPtr in_condition(const PendingSubquery& subquery) const;
     std::vector<BoundExprPtr> decorrelate(LogicalNode& node, const std::set<ColumnId>& outer, bool& global_aggregate_grouped);
     LogicalPtr plan_global_aggregate_per_row(LogicalPtr outer, PendingSubquery& subquery, const std::set<ColumnId>& outer_ids);
     LogicalPtr aggregate_per_outer_row(LogicalPtr outer, LogicalPtr inner, std::vector<BoundExprPtr> conditions,
