@@ -10,6 +10,12 @@ JOBS=${JOBS:-2}
 log=$(mktemp "${TMPDIR:-/tmp}/fedq-tests.XXXXXX")
 trap 'rm -f "$log"' EXIT
 
+# The TPC-H answer check compares with DuckDB's node package (bench-only, pinned by bench/package-lock.json).
+if [ -f bench/package.json ] && [ ! -d bench/node_modules/@duckdb/node-api ] && command -v npm >/dev/null; then
+    echo "== npm ci (bench)"
+    (cd bench && npm ci --no-audit --no-fund --loglevel=error) || echo "run-tests: npm ci failed; the TPC-H check will fail"
+fi
+
 echo "== configure ($BUILD_DIR)"
 generator=()
 [ -f "$BUILD_DIR/CMakeCache.txt" ] || generator=(-G Ninja)  # keep whatever generator an existing build uses
