@@ -821,9 +821,34 @@ BoundQuery Binder::bind_select(const ast::SelectBody& select, const Scope* outer
         if (item.column) return BoundExpr::column(item.column->id, item.column->type, item.column->name);
         return binder.bind(*item.expr);
     };
+    // ROLLUP(a, b) / CUBE(a, b) (parsed as calls): their columns become grouping keys, and the grouping
+    // sets they imply are planned below. grouping_sets[i] lists, for set i, which keys it keeps.
+    std::vector<std::vector<bool>> grouping_sets;
     for (const auto& g : select.group_by) {
         ExpressionBinder binder(*this, scope);
         binder.clause = "GROUP BY";
+        if (g->kind == ast::ExprKind::kFunction) {
+            const auto& call = static_cast<const ast::FunctionExpr&>(*g);
+            std::string name = call.name.parts.size() == 1 && !call.name.parts[0].quoted ? to_lower(call.name.parts[0].name) : "";
+            if (name == "rollup" || name == "cube") {
+                if (!grouping_sets.empty()) {
+                    fail_at(ErrorCode::kNotSupported, g->position, "only one ROLLUP or CUBE per GROUP BY is supported");
+                }
+                size_t first = groups.size(), count = call.args.size();
+                for (const auto& a : call.args) groups.push_back(binder.bind(*a));
+                // Sets over the keys first..first+count; keys outside (plain GROUP BY columns) are added below.
+                size_t combinations = name == "rollup" ? count + 1 : (size_t{1} << count);
+                if (count > 12) fail_at(ErrorCode::kNotSupported, g->position, "CUBE/ROLLUP over more than 12 columns");
+                for (size_t c = 0; c < combinations; ++c) {
+                    std::vector<bool> keep(first + count, true);
+                    for (size_t k = 0; k < count; ++k) {
+                        keep[first + k] = name == "rollup" ? k < count - c : ((c >> k) & 1) == 0;
+                    }
+                    grouping_sets.push_back(std::move(keep));
+                }
+                continue;
+            }
+        }
         if (g->kind == ast::ExprKind::kLiteral && static_cast<const ast::LiteralExpr&>(*g).literal_kind == ast::LiteralKind::kInteger) {
             size_t ordinal = std::stoul(static_cast<const ast::LiteralExpr&>(*g).text);
             if (ordinal < 1 || ordinal > items.size()) {
@@ -962,6 +987,37 @@ BoundQuery Binder::bind_select(const ast::SelectBody& select, const Scope* outer
             for (auto& a : w.args) rewrite(a);
             for (auto& p : w.partition_by) rewrite(p);
             for (auto& k : w.order_by) rewrite(k.expr);
+        }
+        if (!grouping_sets.empty()) {
+            // Grouping sets: every input row is repeated once per set (UNNEST over the set numbers); in
+            // copy i the keys set i leaves out are NULL; the set number is one more grouping key, so
+            // rows of different sets never merge.
+            auto numbers = std::vector<Value>();
+            for (size_t i = 0; i < grouping_sets.size(); ++i) numbers.push_back(Value::integer(static_cast<int32_t>(i)));
+            auto expand = make_node(LogicalKind::kUnnest);
+            expand->expressions.push_back(BoundExpr::constant_value(Value::nested(Type::array(Type::integer()), std::move(numbers))));
+            ColumnId set_id = next_column_id();
+            expand->unnest_outputs.push_back({set_id, "$grouping_set", Type::integer()});
+            expand->outputs = plan->outputs;
+            expand->outputs.push_back(expand->unnest_outputs[0]);
+            expand->children.push_back(std::move(plan));
+            plan = std::move(expand);
+            for (size_t g = 0; g < groups.size(); ++g) {
+                std::vector<BoundExprPtr> members;
+                members.push_back(BoundExpr::column(set_id, Type::integer(), "$grouping_set"));
+                for (size_t s = 0; s < grouping_sets.size(); ++s) {
+                    if (g >= grouping_sets[s].size() || grouping_sets[s][g]) members.push_back(BoundExpr::constant_value(Value::integer(static_cast<int32_t>(s))));
+                }
+                auto in_set = BoundExpr::make(BoundExprKind::kInList, Type::boolean(), std::move(members));
+                in_set->function = std::make_shared<BoundScalarFunction>(FunctionRegistry::instance().bind_scalar(
+                    "$eq", {Type::integer(), Type::integer()}, {std::nullopt, std::nullopt}));
+                auto kept = BoundExpr::make(BoundExprKind::kCase, groups[g]->type, {});
+                kept->children.push_back(std::move(in_set));
+                kept->children.push_back(std::move(groups[g]));
+                groups[g] = std::move(kept);
+            }
+            groups.push_back(BoundExpr::column(set_id, Type::integer(), "$grouping_set"));
+            group_outputs.push_back({next_column_id(), "$grouping_set", Type::integer()});
         }
         aggregate->groups = std::move(groups);
         aggregate->outputs = group_outputs;
