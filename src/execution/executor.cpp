@@ -239,6 +239,7 @@ Pipeline Executor::build_aggregate(const LogicalNode& node) {
         break;
     }
     AggregateSpec spec;
+    spec.grand_total_set = node.grand_total_set;
     for (const auto& g : node.groups) {
         spec.groups.push_back(resolve_columns(*g, p.layout));
         spec.group_types.push_back(g->type);

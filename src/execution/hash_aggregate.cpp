@@ -179,6 +179,21 @@ std::vector<Batch> AggregateSink::finish() {
         tables_[t].reset();
     }
     if (spec_.groups.empty() && target.groups() == 0) target.new_group(0);
+    if (spec_.grand_total_set >= 0 && target.groups() == 0) {
+        // ROLLUP/CUBE over no rows: the grand-total set still has its one row (all keys NULL).
+        std::vector<ColumnPtr> keys;
+        std::vector<const Column*> key_columns;
+        for (size_t k = 0; k < spec_.group_types.size(); ++k) {
+            auto column = Column::make(spec_.group_types[k], 1);
+            if (k + 1 == spec_.group_types.size()) column->append_value(Value::integer(spec_.grand_total_set));
+            else column->append_null();
+            key_columns.push_back(column.get());
+            keys.push_back(std::move(column));
+        }
+        uint64_t hash = 0;
+        hash_rows(key_columns, 1, &hash);
+        target.find_or_insert(key_columns, 0, hash);
+    }
     const size_t groups = target.groups();
     std::vector<Batch> out;
     const size_t batch_rows = std::max<size_t>(context_.batch_rows, 1);

@@ -20,6 +20,7 @@ struct AggregateSpec {
     };
     std::vector<Call> calls;
     std::vector<Type> group_types;
+    int grand_total_set = -1;  // see LogicalNode::grand_total_set
 };
 
 class AggregateTable;

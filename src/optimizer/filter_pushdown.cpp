@@ -141,7 +141,8 @@ LogicalPtr push(LogicalPtr node, std::vector<BoundExprPtr> predicates) {
             std::set<ColumnId> group_ids(ids.begin(), ids.end());
             std::vector<BoundExprPtr> below;
             for (auto& p : predicates) {
-                if (!node->groups.empty() && p->references_only(group_ids) && p->is_deterministic()) {
+                // Not below ROLLUP/CUBE: their grand-total row exists even when no input row passes.
+                if (!node->groups.empty() && node->grand_total_set < 0 && p->references_only(group_ids) && p->is_deterministic()) {
                     below.push_back(substitute(std::move(p), ids, exprs));
                 } else {
                     kept.push_back(std::move(p));

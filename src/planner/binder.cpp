@@ -1018,6 +1018,11 @@ BoundQuery Binder::bind_select(const ast::SelectBody& select, const Scope* outer
             }
             groups.push_back(BoundExpr::column(set_id, Type::integer(), "$grouping_set"));
             group_outputs.push_back({next_column_id(), "$grouping_set", Type::integer()});
+            for (size_t s = 0; s < grouping_sets.size(); ++s) {
+                bool keeps_nothing = grouping_sets[s].size() == groups.size() - 1 &&
+                                     std::none_of(grouping_sets[s].begin(), grouping_sets[s].end(), [](bool keep) { return keep; });
+                if (keeps_nothing) aggregate->grand_total_set = static_cast<int>(s);
+            }
         }
         aggregate->groups = std::move(groups);
         aggregate->outputs = group_outputs;

@@ -111,6 +111,9 @@ struct LogicalNode {
     // kAggregate: outputs = group columns then aggregate outputs
     std::vector<BoundExprPtr> groups;
     std::vector<AggregateCall> aggregates;
+    // ROLLUP/CUBE: the number of the grouping set without keys (the grand total, whose one row exists
+    // even over an empty input; its number is the last grouping key), or -1
+    int grand_total_set = -1;
 
     // kJoin: outputs = left outputs + right outputs (semi/anti: left only; mark: left + mark column)
     LogicalJoinType join_type = LogicalJoinType::kInner;
