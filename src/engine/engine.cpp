@@ -13,6 +13,7 @@
 #include "connectors/system/system_connector.h"
 #include "execution/executor.h"
 #include "expression/evaluator.h"
+#include "functions/like_matcher.h"
 #include "optimizer/optimizer.h"
 #include "planner/binder.h"
 #include "planner/expression_binder.h"
@@ -49,25 +50,6 @@ int64_t default_memory_limit() {
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
     if (pages <= 0 || page <= 0) return int64_t(8) << 30;
     return static_cast<int64_t>(static_cast<double>(pages) * static_cast<double>(page) * 0.75);
-}
-
-bool like_match(const std::string& text, const std::string& pattern) {
-    // Small LIKE for SHOW ... LIKE (case-insensitive, % and _).
-    std::function<bool(size_t, size_t)> match = [&](size_t t, size_t p) -> bool {
-        if (p == pattern.size()) return t == text.size();
-        if (pattern[p] == '%') {
-            for (size_t k = t; k <= text.size(); ++k) {
-                if (match(k, p + 1)) return true;
-            }
-            return false;
-        }
-        if (t == text.size()) return false;
-        if (pattern[p] == '_' || std::tolower(static_cast<unsigned char>(pattern[p])) == std::tolower(static_cast<unsigned char>(text[t]))) {
-            return match(t + 1, p + 1);
-        }
-        return false;
-    };
-    return match(0, 0);
 }
 
 // The whole text must be an integer (std::stoi would accept "10abc" or "2.5").
@@ -293,7 +275,10 @@ private:
 
     QueryResult show(const ast::ShowStatement& statement) {
         std::vector<std::vector<std::string>> rows;
-        auto keep = [&](const std::string& name) { return !statement.like || like_match(name, *statement.like); };
+        // SHOW ... LIKE 'pattern' matches case-insensitively, as identifiers do.
+        std::optional<LikeMatcher> like;
+        if (statement.like) like.emplace(*statement.like, std::nullopt, true);
+        auto keep = [&](const std::string& name) { return !like || like->matches(name); };
         const auto& parts = statement.from.parts;
         switch (statement.show) {
             case ast::ShowKind::kCatalogs:
