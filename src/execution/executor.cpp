@@ -292,11 +292,7 @@ Pipeline Executor::build_window(const LogicalNode& node) {
 Pipeline Executor::build_union(const LogicalNode& node) {
     std::vector<Batch> all;
     for (const auto& child : node.children) {
-        Pipeline p = build(*child);
-        std::vector<BoundExprPtr> columns;
-        for (const auto& o : child->outputs) columns.push_back(resolve_columns(*BoundExpr::column(o.id, o.type, o.name), p.layout));
-        p.operators.push_back(std::make_unique<ProjectOperator>(std::move(columns), context_));
-        for (auto& b : run_collect(p)) all.push_back(std::move(b));
+        for (auto& b : run_positional(*child)) all.push_back(std::move(b));
     }
     return materialized(std::move(all), false, ids_of(node.outputs), types_of(node.outputs), &node);
 }
