@@ -166,6 +166,32 @@ struct DoubleAvg {
     int64_t count = 0;
 };
 
+// avg returning DOUBLE; State is IntegerAvg (exact 128-bit sum of integers) or DoubleAvg.
+template <typename State>
+void set_mean_to_double(BoundAggregateFunction& f) {
+    f.return_type = Type::double_();
+    set_state_lifecycle<State>(f);
+    visit_numeric(f.arg_types[0], [&]<typename T>() {
+        f.update = [](uint8_t** states, const std::vector<const Column*>& args, size_t rows) {
+            for_each_valid<T, State>(states, *args[0], rows, [](State& s, T v, size_t) {
+                s.sum += v;
+                ++s.count;
+            });
+        };
+    });
+    f.combine = [](uint8_t* target, const uint8_t* source) {
+        auto& t = state_at<State>(target);
+        const auto& s = state_at<State>(source);
+        t.sum += s.sum;
+        t.count += s.count;
+    };
+    f.finalize = [](const uint8_t* state, Column& out) {
+        const auto& s = state_at<State>(state);
+        if (!s.count) return out.append_null();
+        out.append<double>(static_cast<double>(s.sum) / static_cast<double>(s.count));
+    };
+}
+
 // Rounds sum / count half away from zero.
 int128_t divide_round(int128_t sum, int64_t count) {
     int128_t quotient = sum / count, remainder = sum % count;
@@ -181,49 +207,9 @@ std::optional<BoundAggregateFunction> bind_avg(const std::vector<Type>& types, c
     f.arg_types = types;
     if (type.is_integer() || type.id() == TypeId::kNull) {
         if (type.id() == TypeId::kNull) f.arg_types = {Type::bigint()};
-        f.return_type = Type::double_();
-        set_state_lifecycle<IntegerAvg>(f);
-        visit_numeric(f.arg_types[0], [&]<typename T>() {
-            f.update = [](uint8_t** states, const std::vector<const Column*>& args, size_t rows) {
-                for_each_valid<T, IntegerAvg>(states, *args[0], rows, [](IntegerAvg& s, T v, size_t) {
-                    s.sum += v;
-                    ++s.count;
-                });
-            };
-        });
-        f.combine = [](uint8_t* target, const uint8_t* source) {
-            auto& t = state_at<IntegerAvg>(target);
-            const auto& s = state_at<IntegerAvg>(source);
-            t.sum += s.sum;
-            t.count += s.count;
-        };
-        f.finalize = [](const uint8_t* state, Column& out) {
-            const auto& s = state_at<IntegerAvg>(state);
-            if (!s.count) return out.append_null();
-            out.append<double>(static_cast<double>(s.sum) / static_cast<double>(s.count));
-        };
+        set_mean_to_double<IntegerAvg>(f);
     } else if (type.is_floating()) {
-        f.return_type = Type::double_();
-        set_state_lifecycle<DoubleAvg>(f);
-        visit_numeric(type, [&]<typename T>() {
-            f.update = [](uint8_t** states, const std::vector<const Column*>& args, size_t rows) {
-                for_each_valid<T, DoubleAvg>(states, *args[0], rows, [](DoubleAvg& s, T v, size_t) {
-                    s.sum += v;
-                    ++s.count;
-                });
-            };
-        });
-        f.combine = [](uint8_t* target, const uint8_t* source) {
-            auto& t = state_at<DoubleAvg>(target);
-            const auto& s = state_at<DoubleAvg>(source);
-            t.sum += s.sum;
-            t.count += s.count;
-        };
-        f.finalize = [](const uint8_t* state, Column& out) {
-            const auto& s = state_at<DoubleAvg>(state);
-            if (!s.count) return out.append_null();
-            out.append<double>(s.sum / static_cast<double>(s.count));
-        };
+        set_mean_to_double<DoubleAvg>(f);
     } else if (type.id() == TypeId::kDecimal) {
         f.return_type = type;
         set_state_lifecycle<DecimalSum>(f);
