@@ -30,6 +30,11 @@ std::string_view sqlstate(ErrorCode code) {
         case ErrorCode::kOutOfMemory: return "53200";
         case ErrorCode::kCancelled: return "57014";
         case ErrorCode::kConnection: return "08006";
+        case ErrorCode::kConnectionFailure: return "08001";
+        case ErrorCode::kInvalidPassword: return "28P01";
+        case ErrorCode::kInsufficientPrivilege: return "42501";
+        case ErrorCode::kQueryTimeout: return "57014";
+        case ErrorCode::kRemote: return "XX000";
         case ErrorCode::kInternal: return "XX000";
     }
     return "XX000";

@@ -36,7 +36,12 @@ enum class ErrorCode : uint8_t {
     kNotSupported,        // 0A000
     kOutOfMemory,         // 53200
     kCancelled,           // 57014
-    kConnection,          // 08006
+    kConnection,          // 08006 (connection lost)
+    kConnectionFailure,   // 08001 (cannot connect: unreachable host, refused)
+    kInvalidPassword,     // 28P01 (bad credentials)
+    kInsufficientPrivilege, // 42501
+    kQueryTimeout,        // 57014 (statement timeout; same SQLSTATE as a cancel)
+    kRemote,              // the source's own error: message names the catalog; SQLSTATE XX000 unless set
     kInternal,            // XX000
 };
 
@@ -53,9 +58,17 @@ class Error : public std::runtime_error {
 public:
     Error(ErrorCode code, std::string message, SqlPosition position = {})
         : std::runtime_error(message), code_(code), message_(std::move(message)), position_(position) {}
+    // An error reported by a source with its own SQLSTATE (five characters), e.g. a PostgreSQL error.
+    static Error with_sqlstate(ErrorCode code, std::string sqlstate, std::string message) {
+        Error e(code, std::move(message));
+        if (sqlstate.size() == 5) e.sqlstate_override_ = std::move(sqlstate);
+        return e;
+    }
 
     ErrorCode code() const { return code_; }
-    std::string_view sqlstate() const { return fedq::sqlstate(code_); }
+    std::string_view sqlstate() const {
+        return sqlstate_override_.empty() ? fedq::sqlstate(code_) : std::string_view(sqlstate_override_);
+    }
     const std::string& message() const { return message_; }
     const SqlPosition& position() const { return position_; }
     void set_position(SqlPosition position) { position_ = position; }
@@ -68,6 +81,7 @@ private:
     ErrorCode code_;
     std::string message_;
     SqlPosition position_;
+    std::string sqlstate_override_;
 };
 
 template <typename... Args>

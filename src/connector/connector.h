@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "connector/constraint.h"
+#include "connector/pushdown.h"
 #include "vector/column.h"
 
 namespace fedq {
@@ -33,9 +34,17 @@ struct ColumnInfo {
     std::string comment;
 };
 
+struct ColumnStatistics {
+    std::optional<double> distinct_count;  // number of distinct non-null values
+    std::optional<double> null_fraction;   // 0..1
+    Value min;                             // NULL when unknown
+    Value max;
+};
+
 struct TableStatistics {
     std::optional<double> row_count;
     std::optional<double> total_bytes;
+    std::map<std::string, ColumnStatistics> columns;  // by column name; absent = unknown
 };
 
 // Identifies a table to its connector. `properties` carries connector-private state (for files: paths,
@@ -69,6 +78,8 @@ enum class Capability : uint8_t {
     kConstraint = 1 << 0,  // understands Constraint domains
     kLimit = 1 << 1,
     kParallelSplits = 1 << 2,
+    kExpressions = 1 << 3,  // negotiate() judges ScanRequest::filters / aggregation / order_by
+    kJoins = 1 << 4,        // apply_join
 };
 
 class Capabilities {
@@ -90,6 +101,18 @@ struct ScanRequest {
     size_t batch_rows = kDefaultBatchRows;
     size_t target_splits = 1;          // how many parallel splits the engine would like
 
+    // Deeper pushdown (only for connectors with Capability::kExpressions; see connector/pushdown.h).
+    // filters: conjuncts over the table's columns, applied with the constraint.
+    // aggregation: when set, each output row is a group: the batches have the group keys, then the
+    //   aggregates (`columns` is then ignored).
+    // order_by + limit: top-N over the output columns.
+    std::vector<ConnectorExpr> filters;
+    std::optional<PushedAggregation> aggregation;
+    std::vector<PushedSortKey> order_by;
+
+    // The output column count (columns, or groups + aggregates).
+    size_t output_count() const;
+
     nlohmann::json to_json() const;
     static ScanRequest from_json(const nlohmann::json& j);
 };
@@ -103,6 +126,9 @@ struct Split {
 struct ScanPlan {
     std::map<std::string, PushdownKind> constraint_accepted;  // per constrained column
     bool limit_accepted = false;
+    std::vector<PushdownKind> filters_accepted;  // parallel to ScanRequest::filters
+    bool aggregation_accepted = false;           // the source groups and aggregates exactly
+    bool order_accepted = false;                 // the source orders (and limits) exactly
     std::vector<Split> splits;
     std::string description;  // one line for EXPLAIN (what the connector will do)
 
@@ -140,6 +166,24 @@ public:
     virtual std::optional<TableInfo> get_table(const std::string& schema, const std::string& table) = 0;
 
     virtual ScanPlan plan_scan(const ScanRequest& request) = 0;
+
+    // What plan_scan would accept of `request`, without planning splits (used by the optimizer to try
+    // pushing filters, aggregation and top-N). The default accepts nothing.
+    virtual ScanPlan negotiate(const ScanRequest& request);
+
+    // A join of two tables of this catalog run by the source. `left` and `right` carry each side's table,
+    // wanted columns and filters (all accepted Exact by negotiate). Returns a table whose columns are
+    // left.columns then right.columns (renamed as the connector likes, same order and types), or
+    // nullopt to let the engine join. `keys` are (left column, right column) equalities.
+    virtual std::optional<TableInfo> apply_join(PushedJoinType type, const ScanRequest& left, const ScanRequest& right,
+                                                const std::vector<std::pair<std::string, std::string>>& keys);
+
+    // TABLE(catalog.system.query(query => '...')): a native query as a table, typed from the source's
+    // metadata. nullopt when the connector has no passthrough.
+    virtual std::optional<TableInfo> query_table(const std::string& query);
+
+    // Drops pooled connections and cached metadata (ALTER/DROP CATALOG). Default: nothing.
+    virtual void close() {}
     virtual std::unique_ptr<BatchReader> read_split(const ScanRequest& request, const Split& split,
                                                     ReadContext& context) = 0;
 };

@@ -1,7 +1,8 @@
 // Rule: join reordering. A tree of inner/cross joins is flattened into its relations and predicates
 // and rebuilt left-deep: it starts from the largest relation (it stays the streaming probe side) and
 // repeatedly joins the smallest relation connected to what is joined so far by a predicate (it becomes
-// the hash table), so no cross product is formed while a connecting predicate exists.
+// the hash table), so no cross product is formed while a connecting predicate exists. When the sources
+// report column statistics (distinct counts), "smallest" is the estimated join result instead.
 #include <algorithm>
 #include <set>
 
@@ -53,6 +54,29 @@ bool connects(const BoundExpr& e, const std::set<ColumnId>& a, const std::set<Co
 
 LogicalPtr reorder(LogicalPtr node, const OptimizerContext& context);
 
+// With column statistics (SQL sources): the estimated size of joining `relation` to `current` through
+// the equality predicates that connect them, |current| * |relation| / max(ndv); nullopt without statistics.
+std::optional<double> join_size(const LogicalNode& current, const LogicalNode& relation, double relation_rows,
+                                const std::vector<BoundExprPtr>& predicates, const std::set<ColumnId>& current_ids,
+                                const std::set<ColumnId>& ids) {
+    std::optional<double> best;
+    for (const auto& p : predicates) {
+        if (!p || !equi_connects(*p, current_ids, ids)) continue;
+        const BoundExpr& a = *p->children[0];
+        const BoundExpr& b = *p->children[1];
+        if (a.kind != BoundExprKind::kColumn || b.kind != BoundExprKind::kColumn) continue;
+        bool a_current = current_ids.count(a.column_id) > 0;
+        ColumnId current_key = a_current ? a.column_id : b.column_id;
+        ColumnId relation_key = a_current ? b.column_id : a.column_id;
+        auto dc = estimate_distinct(current, current_key);
+        auto dr = estimate_distinct(relation, relation_key);
+        if (!dc && !dr) continue;
+        double size = estimate_rows(current) * relation_rows / std::max({dc.value_or(1.0), dr.value_or(1.0), 1.0});
+        best = best ? std::min(*best, size) : size;
+    }
+    return best;
+}
+
 LogicalPtr rebuild(std::vector<LogicalPtr> relations, std::vector<BoundExprPtr> predicates, const OptimizerContext& context) {
     for (auto& r : relations) r = reorder(std::move(r), context);
     std::vector<double> sizes;
@@ -68,8 +92,12 @@ LogicalPtr rebuild(std::vector<LogicalPtr> relations, std::vector<BoundExprPtr> 
     for (size_t step = 1; step < relations.size(); ++step) {
         // Preference: joined by a hash key (2) over joined by any predicate (1) over a cross product (0);
         // then the smallest relation.
+        // Within a rank, the smallest estimated join result when column statistics are known, else the
+        // smallest relation.
         int best = -1;
         int best_rank = -1;
+        double best_score = 0;
+        const double current_rows = estimate_rows(*current);
         for (size_t i = 0; i < relations.size(); ++i) {
             if (used[i]) continue;
             std::set<ColumnId> ids = relations[i]->output_id_set();
@@ -79,9 +107,17 @@ LogicalPtr rebuild(std::vector<LogicalPtr> relations, std::vector<BoundExprPtr> 
                 if (equi_connects(*p, current_ids, ids)) rank = 2;
                 else if (rank == 0 && connects(*p, current_ids, ids)) rank = 1;
             }
-            if (best < 0 || rank > best_rank || (rank == best_rank && sizes[i] < sizes[best])) {
+            // Without statistics a key join is taken for a foreign-key join: max of both sides (ties then go
+            // to the smaller relation).
+            double score = std::max(current_rows, sizes[i]);
+            if (rank == 2) {
+                if (auto size = join_size(*current, *relations[i], sizes[i], predicates, current_ids, ids)) score = *size;
+            }
+            if (best < 0 || rank > best_rank ||
+                (rank == best_rank && (score < best_score || (score == best_score && sizes[i] < sizes[best])))) {
                 best = static_cast<int>(i);
                 best_rank = rank;
+                best_score = score;
             }
         }
         used[best] = true;

@@ -1,7 +1,7 @@
 // The optimizer: rewrite rules over the logical plan, one file per rule, each of which can be switched
 // off (SET optimizer_disabled_rules = 'join_reorder,...'). Order: filter pushdown, join reordering,
-// filter pushdown again, semi join pushdown, join key extraction, projection pruning, limit/top-N pushdown, and finally
-// scan planning (the Constraint/limit negotiation with each connector).
+// filter pushdown again, semi join pushdown, join key extraction, projection pruning, limit/top-N pushdown, source pushdown (filters, aggregates, joins and top-N into
+// SQL sources), and finally scan planning (the Constraint/limit negotiation with each connector).
 #pragma once
 
 #include <set>
@@ -28,10 +28,13 @@ LogicalPtr push_down_semi_joins(LogicalPtr plan);
 void extract_join_keys(LogicalNode& plan);
 void prune_columns(LogicalNode& plan);
 LogicalPtr push_down_limits(LogicalPtr plan);
+LogicalPtr push_down_to_sources(LogicalPtr plan, const OptimizerContext& context);
 void plan_scans(LogicalNode& plan, const OptimizerContext& context);
 
 // Rough cardinality estimate used for join ordering and build-side choice.
 double estimate_rows(const LogicalNode& node);
+// Distinct values of a column, from the connectors' column statistics (nullopt when unknown).
+std::optional<double> estimate_distinct(const LogicalNode& node, ColumnId id);
 // Recomputes the outputs of pass-through nodes (Filter, Sort, Limit, Join, Window) from their children.
 void refresh_outputs(LogicalNode& node);
 

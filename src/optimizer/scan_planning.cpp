@@ -92,9 +92,13 @@ void plan_scan(LogicalNode& scan, const OptimizerContext& context) {
         if (converted.back()) constraint.add(converted.back()->column, converted.back()->domain);
     }
     ScanRequest request;
-    request.table = scan.table.handle;
-    for (size_t index : scan.scan_columns) request.columns.push_back(scan.table.columns[index].name);
-    if (request.columns.empty() && !scan.table.columns.empty()) request.columns.push_back(scan.table.columns[0].name);
+    if (scan.pushdown.prebuilt) {
+        request = scan.pushdown.request;
+    } else {
+        request.table = scan.table.handle;
+        for (size_t index : scan.scan_columns) request.columns.push_back(scan.table.columns[index].name);
+        if (request.columns.empty() && !scan.table.columns.empty()) request.columns.push_back(scan.table.columns[0].name);
+    }
     request.constraint = constraint;
     if (scan.filters.empty() && scan.pushdown.limit && context.enabled("limit_pushdown")) request.limit = scan.pushdown.limit;
     else scan.pushdown.limit.reset();

@@ -577,6 +577,9 @@ LogicalPtr Binder::bind_table_ref(const ast::TableRef& ref, const Scope* outer, 
                 arguments.parent = outer;
                 return bind_unnest(fn, single_row(), arguments, scope);
             }
+            if (name == "query" && fn.name.parts.size() >= 2 && to_lower(fn.name.parts[fn.name.parts.size() - 2].name) == "system") {
+                return bind_query_passthrough(fn, scope);
+            }
             std::string format;
             if (name == "read_csv" || name == "read_csv_auto") format = "csv";
             else if (name == "read_json" || name == "read_json_auto" || name == "read_ndjson") format = "json";
@@ -622,6 +625,44 @@ LogicalPtr Binder::bind_table_ref(const ast::TableRef& ref, const Scope* outer, 
         case ast::TableRefKind::kJoin: return bind_join(static_cast<const ast::JoinTableRef&>(ref), outer, scope);
     }
     fail_at(ErrorCode::kInternal, ref.position, "unknown table reference");
+}
+
+// TABLE(catalog.system.query(query => '...')): the source runs the native query; its columns come from the
+// source's own description of the result.
+LogicalPtr Binder::bind_query_passthrough(const ast::TableFunctionRef& fn, Scope& scope) {
+    const auto& parts = fn.name.parts;
+    if (parts.size() > 3) fail_at(ErrorCode::kSyntax, fn.position, fmt::format("invalid table function name \"{}\"", fn.name.to_string()));
+    std::string catalog = parts.size() == 3 ? parts[0].name : session_.catalog;
+    std::optional<std::string> query;
+    Scope empty;
+    for (size_t i = 0; i < fn.args.size(); ++i) {
+        std::string arg_name = i < fn.arg_names.size() ? to_lower(fn.arg_names[i]) : "";
+        if (!arg_name.empty() && arg_name != "query") {
+            fail_at(ErrorCode::kInvalidParameter, fn.args[i]->position, fmt::format("system.query has no argument \"{}\" (it takes query => '...')", arg_name));
+        }
+        ExpressionBinder binder(*this, empty);
+        binder.clause = "table function arguments";
+        BoundExprPtr value = binder.bind(*fn.args[i]);
+        if (!value->is_constant() || !value->type.is_string() || value->constant.is_null() || query) {
+            fail_at(ErrorCode::kInvalidParameter, fn.args[i]->position, "system.query takes one argument: query => 'native SQL text'");
+        }
+        query = value->constant.as_string();
+    }
+    if (!query) fail_at(ErrorCode::kInvalidParameter, fn.position, "system.query requires query => 'native SQL text'");
+    auto connector = catalogs_.find(catalog);
+    if (!connector) fail_at(ErrorCode::kUndefinedObject, fn.position, fmt::format("catalog \"{}\" does not exist", catalog));
+    std::optional<TableInfo> info;
+    try {
+        info = connector->query_table(*query);
+    } catch (Error& error) {
+        if (error.position().line == 0) error.set_position(fn.position);
+        throw;
+    }
+    if (!info) {
+        fail_at(ErrorCode::kNotSupported, fn.position,
+                fmt::format("catalog \"{}\" ({} connector) does not run native queries", catalog, connector->type_name()));
+    }
+    return make_scan(connector, to_lower(catalog), std::move(*info), "query", fn.alias, scope);
 }
 
 LogicalPtr Binder::bind_unnest(const ast::TableFunctionRef& ref, LogicalPtr input, const Scope& argument_scope, Scope& scope) {

@@ -64,6 +64,7 @@ private:
     LogicalPtr bind_join(const ast::JoinTableRef& ref, const Scope* outer, Scope& scope);
     // UNNEST(array, ...) [WITH ORDINALITY] over `input` (one row for a standalone UNNEST); its
     // arguments may use the columns of `argument_scope` (CROSS JOIN UNNEST(t.arr)).
+    LogicalPtr bind_query_passthrough(const ast::TableFunctionRef& fn, Scope& scope);
     LogicalPtr bind_unnest(const ast::TableFunctionRef& ref, LogicalPtr input, const Scope& argument_scope, Scope& scope);
     LogicalPtr make_scan(std::shared_ptr<Connector> connector, const std::string& catalog, TableInfo info,
                          const std::string& alias, const ast::TableAlias& aliases, Scope& scope);

@@ -85,8 +85,40 @@ void explain_node(const LogicalNode& node, int depth, std::string& out,
                     details.push_back(fmt::format("pushed limit: {} ({})", *node.pushdown.limit,
                                                   node.pushdown.plan.limit_accepted ? "accepted" : "not accepted"));
                 }
+                const ScanRequest& request = node.pushdown.request;
+                if (!request.filters.empty()) {
+                    std::string filters;
+                    for (const auto& f : request.filters) filters += (filters.empty() ? "" : " AND ") + f.to_string();
+                    details.push_back("pushed filters: " + filters);
+                }
+                if (request.aggregation) {
+                    std::string text;
+                    for (const auto& g : request.aggregation->groups) text += (text.empty() ? "" : ", ") + g.to_string();
+                    text = "group by [" + text + "], aggregates [";
+                    for (size_t i = 0; i < request.aggregation->aggregates.size(); ++i) {
+                        const auto& a = request.aggregation->aggregates[i];
+                        text += (i ? ", " : "") + a.function + "(" + (a.distinct ? "DISTINCT " : "");
+                        for (size_t k = 0; k < a.args.size(); ++k) text += (k ? ", " : "") + a.args[k].to_string();
+                        text += ")";
+                    }
+                    details.push_back("pushed aggregation: " + text + "]");
+                }
+                if (!request.order_by.empty()) {
+                    std::string text;
+                    for (const auto& k : request.order_by) {
+                        text += fmt::format("{}{}{}{}", text.empty() ? "" : ", ", k.output < node.outputs.size() ? node.outputs[k.output].name : "?",
+                                            k.descending ? " DESC" : "", k.nulls_first ? " NULLS FIRST" : " NULLS LAST");
+                    }
+                    details.push_back(fmt::format("pushed order: [{}] ({})", text, node.pushdown.plan.order_accepted ? "accepted" : "not accepted"));
+                }
                 if (!node.pushdown.plan.description.empty()) details.push_back("connector: " + node.pushdown.plan.description);
                 details.push_back(fmt::format("splits: {}", node.pushdown.plan.splits.size()));
+                // Sources that run queries show the exact remote query of each split.
+                if (node.connector && node.connector->capabilities().has(Capability::kExpressions)) {
+                    for (size_t i = 0; i < node.pushdown.plan.splits.size(); ++i) {
+                        details.push_back(fmt::format("split {}: {}", i + 1, node.pushdown.plan.splits[i].description));
+                    }
+                }
             }
             if (!node.filters.empty()) {
                 std::string filters;

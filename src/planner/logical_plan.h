@@ -83,6 +83,9 @@ struct ScanPushdown {
     ScanRequest request;                   // exactly what was sent to plan_scan (reused by read_split)
     ScanPlan plan;                         // the connector's answer
     bool planned = false;
+    // Set by source pushdown: `request` already holds the columns, filters, aggregation and order the
+    // connector accepted; scan planning only adds the Constraint and the limit.
+    bool prebuilt = false;
 };
 
 struct LogicalNode;

@@ -350,7 +350,8 @@ class FileRunner {
                 // Connectors get no constraint and no limit, and the optimizer rewrites are off: the
                 // engine alone must produce the same answers.
                 engine_->set_setting("optimizer_disabled_rules",
-                                     "constraint_pushdown,limit_pushdown,filter_pushdown,join_reorder,semi_join_pushdown,projection_pruning");
+                                     "constraint_pushdown,limit_pushdown,filter_pushdown,join_reorder,semi_join_pushdown,projection_pruning,"
+                                     "source_pushdown");
             }
         } catch (const std::exception& e) {
             report(0, "", std::string("cannot create the engine: ") + e.what());
