@@ -2,13 +2,25 @@
 # Configures and builds fedq (Release, ccache) into build/, runs every test with ctest and prints one
 # combined summary. Exits non-zero if the build or any test fails.
 #   scripts/run-tests.sh [extra ctest arguments, e.g. -R sqllogictest]
+# The PostgreSQL/MariaDB test servers (scripts/test-services.sh) are started before ctest and stopped
+# afterwards (also on failure) if this script started them; servers that already run are used and left
+# running. FEDQ_TEST_SERVICES=external: do not touch them at all (they are provided elsewhere).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 JOBS=${JOBS:-2}
 
 log=$(mktemp "${TMPDIR:-/tmp}/fedq-tests.XXXXXX")
-trap 'rm -f "$log"' EXIT
+services_started=0
+cleanup() {
+    rm -f "$log"
+    if [ "$services_started" = 1 ]; then
+        echo "== stop test services"
+        bash scripts/test-services.sh stop || echo "run-tests: stopping the test services failed"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 # The TPC-H answer check compares with DuckDB's node package (bench-only, pinned by bench/package-lock.json).
 if [ -f bench/package.json ] && [ ! -d bench/node_modules/@duckdb/node-api ] && command -v npm >/dev/null; then
@@ -30,6 +42,23 @@ if ! cmake --build "$BUILD_DIR" -j "$JOBS"; then
     echo "run-tests: build FAILED"
     exit 1
 fi
+
+if [ "${FEDQ_TEST_SERVICES:-}" != external ]; then
+    if bash scripts/test-services.sh status >/dev/null 2>&1; then
+        echo "== test services already running (left running)"
+    else
+        echo "== start test services"
+        services_started=1
+        if ! bash scripts/test-services.sh start; then
+            echo "run-tests: test services (PostgreSQL/MariaDB) failed to start"
+            exit 1
+        fi
+    fi
+fi
+# Connection settings for the tests (FEDQ_PG_PORT, FEDQ_MYSQL_PORT, FEDQ_TEST_USER, ...).
+set -a
+eval "$(bash scripts/test-services.sh env)"
+set +a
 
 echo "== test"
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" "$@" 2>&1 | tee "$log"

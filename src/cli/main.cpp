@@ -36,7 +36,7 @@ bool read_file(const std::string& path, std::string& text) {
 
 int main(int argc, char** argv) {
     CLI::App app{"fedq: federated SQL query engine", "fedq"};
-    std::string command, file, format_name = "table", output, home;
+    std::string command, file, format_name = "table", output, home, config_file;
     bool echo = false, ascii = false;
     std::optional<size_t> max_rows;
     size_t max_width = 40;
@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"table", "csv", "tsv", "json", "ndjson", "markdown"}, CLI::ignore_case));
     app.add_option("-o,--output", output, "Write results to FILE instead of stdout");
     app.add_option("--home", home, "Data directory (FEDQ_HOME; default ~/.fedq)");
+    app.add_option("--config", config_file, "Read catalogs from this fedq.toml (also FEDQ_CONFIG)");
     app.add_flag("--echo", echo, "Print each statement before running it");
     app.add_option("--max-rows", max_rows,
                    "Table format: show at most N rows (default 1000 in the shell, 0 = all)");
@@ -83,7 +84,8 @@ int main(int argc, char** argv) {
     std::unique_ptr<fedq::Engine> engine;
     try {
         fedq::EngineOptions engine_options;
-        engine_options.home = home;
+        engine_options.home = home_dir;
+        engine_options.config_file = config_file;
         engine = std::make_unique<fedq::Engine>(engine_options);
     } catch (const fedq::Error& error) {
         std::cerr << error.format() << std::endl;

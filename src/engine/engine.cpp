@@ -10,6 +10,7 @@
 
 #include "catalog/catalog.h"
 #include "common/error.h"
+#include "engine/catalog_statements.h"
 #include "connectors/system/system_connector.h"
 #include "execution/executor.h"
 #include "expression/evaluator.h"
@@ -90,13 +91,19 @@ QueryResult message_result(std::string message) {
 
 class EngineImpl {
 public:
-    explicit EngineImpl(EngineOptions options) : options_(std::move(options)) {
+    explicit EngineImpl(EngineOptions options) : options_(std::move(options)), settings_(default_settings()) {
         catalogs_.add("system", std::make_shared<SystemConnector>(catalogs_));
-        settings_["threads"] = std::to_string(std::max(1u, std::thread::hardware_concurrency()));
-        settings_["batch_size"] = std::to_string(kDefaultBatchRows);
-        settings_["query_max_memory"] = MemoryTracker::format_bytes(default_memory_limit());
-        settings_["optimizer_disabled_rules"] = "";
-        settings_["time_zone"] = "UTC";
+        catalogs_.configure(load_catalog_setup(options_));
+    }
+
+    static std::map<std::string, std::string> default_settings() {
+        std::map<std::string, std::string> settings;
+        settings["threads"] = std::to_string(std::max(1u, std::thread::hardware_concurrency()));
+        settings["batch_size"] = std::to_string(kDefaultBatchRows);
+        settings["query_max_memory"] = MemoryTracker::format_bytes(default_memory_limit());
+        settings["optimizer_disabled_rules"] = "";
+        settings["time_zone"] = "UTC";
+        return settings;
     }
 
     QueryResult execute(std::string_view sql) {
@@ -282,10 +289,24 @@ private:
         const auto& parts = statement.from.parts;
         switch (statement.show) {
             case ast::ShowKind::kCatalogs:
-                for (const auto& c : catalogs_.names()) {
-                    if (keep(c)) rows.push_back({c});
+                for (const auto& entry : catalogs_.list()) {
+                    if (!keep(entry.name)) continue;
+                    std::string source = entry.source == CatalogSource::kConfigFile ? entry.origin
+                                                                                     : catalog_source_name(entry.source);
+                    rows.push_back({entry.name, entry.type, source});
                 }
-                return text_result({"Catalog"}, rows);
+                return text_result({"Catalog", "Type", "Source"}, rows);
+            case ast::ShowKind::kCreateCatalog: {
+                std::string name = to_lower(parts.at(0).name);
+                auto definition = catalogs_.definition(name);
+                if (!definition) {
+                    if (catalogs_.find(name)) {
+                        raise(ErrorCode::kNotSupported, "catalog \"{}\" is built in and has no CREATE statement", name);
+                    }
+                    raise(ErrorCode::kUndefinedObject, "catalog \"{}\" does not exist", name);
+                }
+                return text_result({"Create Catalog"}, {{definition->create_statement()}});
+            }
             case ast::ShowKind::kSchemas: {
                 std::string catalog = parts.empty() ? session_.catalog : parts[0].name;
                 for (const auto& s : require_catalog(catalog)->list_schemas()) {
@@ -377,14 +398,20 @@ private:
                 }
                 case ast::StatementKind::kReset: {
                     const auto& reset = static_cast<const ast::ResetStatement&>(statement);
-                    EngineImpl defaults(options_);
+                    auto defaults = default_settings();
                     std::string name = to_lower(reset.name.to_string());
-                    settings_[name] = defaults.setting(name);
+                    auto it = defaults.find(name);
+                    if (it == defaults.end()) raise(ErrorCode::kUndefinedObject, "unknown setting \"{}\"", reset.name.to_string());
+                    settings_[name] = it->second;
                     return message_result("RESET");
                 }
                 case ast::StatementKind::kShow: return show(static_cast<const ast::ShowStatement&>(statement));
                 case ast::StatementKind::kDescribe:
                     return describe_table(*static_cast<const ast::DescribeStatement&>(statement).table);
+                case ast::StatementKind::kCreateCatalog:
+                case ast::StatementKind::kDropCatalog:
+                case ast::StatementKind::kAlterCatalog:
+                    return message_result(execute_catalog_ddl(catalogs_, statement));
             }
         } catch (Error& error) {
             // Positions inside a statement are relative to the statement's own text; keep them.

@@ -42,8 +42,17 @@ struct Progress {
     uint64_t splits_total = 0;
 };
 
+class ConnectorRegistry;
+
 struct EngineOptions {
-    std::string home;  // $FEDQ_HOME (metastore etc.); empty = ~/.fedq
+    // The data directory ($FEDQ_HOME, resolved by the caller; the CLI defaults it to ~/.fedq): it holds
+    // metastore.db, master.key and fedq.toml. Empty = no data directory: an in-memory metastore that
+    // forgets its catalogs with the engine (tests).
+    std::string home;
+    // An extra fedq.toml (CLI --config), read after $home/fedq.toml and $FEDQ_CONFIG.
+    std::string config_file;
+    // The connector types CREATE CATALOG may use; null = the built-in ones (engine/builtin_connectors.h).
+    std::shared_ptr<ConnectorRegistry> connectors;
 };
 
 class EngineImpl;

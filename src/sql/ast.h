@@ -377,7 +377,8 @@ struct Query {
 
 // ---------------------------------------------------------------------------------------- statements
 
-enum class StatementKind { kQuery, kExplain, kUse, kSet, kReset, kShow, kDescribe };
+enum class StatementKind { kQuery, kExplain, kUse, kSet, kReset, kShow, kDescribe, kCreateCatalog, kDropCatalog,
+                           kAlterCatalog };
 
 struct Statement {
     explicit Statement(StatementKind k) : kind(k) {}
@@ -418,10 +419,11 @@ struct ResetStatement : Statement {
     QualifiedName name;
 };
 
-enum class ShowKind { kCatalogs, kSchemas, kTables, kColumns, kFunctions, kSession };
+enum class ShowKind { kCatalogs, kSchemas, kTables, kColumns, kFunctions, kSession, kCreateCatalog };
 
 // SHOW CATALOGS | SHOW SCHEMAS [FROM catalog] | SHOW TABLES [FROM catalog.schema] |
-// SHOW COLUMNS FROM table | SHOW FUNCTIONS | SHOW SESSION  [LIKE 'pattern']
+// SHOW COLUMNS FROM table | SHOW FUNCTIONS | SHOW SESSION  [LIKE 'pattern'] |
+// SHOW CREATE CATALOG name (the name in `from`, no LIKE)
 struct ShowStatement : Statement {
     ShowStatement() : Statement(StatementKind::kShow) {}
     ShowKind show = ShowKind::kCatalogs;
@@ -433,6 +435,43 @@ struct ShowStatement : Statement {
 struct DescribeStatement : Statement {
     DescribeStatement() : Statement(StatementKind::kDescribe) {}
     TableRefPtr table;  // a NamedTableRef, FilePathRef or TableFunctionRef
+};
+
+// ---------------------------------------------------------------------------------------- catalog DDL
+
+// One `key = value` of CREATE CATALOG ... WITH (...) / ALTER CATALOG ... SET. Keys are lower-cased.
+struct CatalogOption {
+    enum class Kind { kString, kNumber, kBoolean, kEnv };
+    std::string key;
+    Kind kind = Kind::kString;
+    std::string value;  // the string, the number as written (sign included), "true"/"false", or env's variable
+    SqlPosition position;
+};
+
+// CREATE [OR REPLACE] CATALOG [IF NOT EXISTS] name USING type [WITH (key = value, ...)]
+// value: 'string' | [-]number | TRUE | FALSE | env('VAR')
+struct CreateCatalogStatement : Statement {
+    CreateCatalogStatement() : Statement(StatementKind::kCreateCatalog) {}
+    Identifier name;
+    Identifier type;
+    bool or_replace = false;
+    bool if_not_exists = false;
+    std::vector<CatalogOption> options;
+};
+
+// DROP CATALOG [IF EXISTS] name
+struct DropCatalogStatement : Statement {
+    DropCatalogStatement() : Statement(StatementKind::kDropCatalog) {}
+    Identifier name;
+    bool if_exists = false;
+};
+
+// ALTER CATALOG name SET (key = value, ...) | SET key = value [, ...] | RESET (key, ...) | RESET key [, ...]
+struct AlterCatalogStatement : Statement {
+    AlterCatalogStatement() : Statement(StatementKind::kAlterCatalog) {}
+    Identifier name;
+    std::vector<CatalogOption> set;
+    std::vector<std::string> reset;  // lower-cased keys
 };
 
 }  // namespace fedq::ast

@@ -526,7 +526,8 @@ public:
                 break;
             case StatementKind::kShow: {
                 auto& show = static_cast<const ShowStatement&>(s);
-                static const char* kNames[] = {"catalogs", "schemas", "tables", "columns", "functions", "session"};
+                static const char* kNames[] = {"catalogs", "schemas", "tables", "columns", "functions", "session",
+                                               "create catalog"};
                 out += "(show ";
                 out += kNames[static_cast<int>(show.show)];
                 if (!show.from.parts.empty()) {
@@ -543,7 +544,53 @@ public:
                 table(*static_cast<const DescribeStatement&>(s).table);
                 out += ')';
                 break;
+            case StatementKind::kCreateCatalog: {
+                auto& create = static_cast<const CreateCatalogStatement&>(s);
+                out += create.or_replace ? "(create or replace catalog " : "(create catalog ";
+                if (create.if_not_exists) out += "if not exists ";
+                out += create.name.name + " using " + create.type.name;
+                catalog_options(create.options);
+                out += ')';
+                break;
+            }
+            case StatementKind::kDropCatalog: {
+                auto& drop = static_cast<const DropCatalogStatement&>(s);
+                out += "(drop catalog ";
+                if (drop.if_exists) out += "if exists ";
+                out += drop.name.name + ')';
+                break;
+            }
+            case StatementKind::kAlterCatalog: {
+                auto& alter = static_cast<const AlterCatalogStatement&>(s);
+                out += "(alter catalog " + alter.name.name;
+                if (!alter.set.empty()) {
+                    out += " set";
+                    catalog_options(alter.set);
+                }
+                if (!alter.reset.empty()) {
+                    out += " reset";
+                    for (const auto& key : alter.reset) out += ' ' + key;
+                }
+                out += ')';
+                break;
+            }
         }
+    }
+
+    // " (key = value, ...)" with strings quoted, numbers and booleans bare, env('VAR').
+    void catalog_options(const std::vector<CatalogOption>& options) {
+        if (options.empty()) return;
+        out += " (";
+        for (size_t i = 0; i < options.size(); ++i) {
+            if (i) out += ", ";
+            out += options[i].key + " = ";
+            switch (options[i].kind) {
+                case CatalogOption::Kind::kString: out += "'" + options[i].value + "'"; break;
+                case CatalogOption::Kind::kEnv: out += "env('" + options[i].value + "')"; break;
+                default: out += options[i].value; break;
+            }
+        }
+        out += ')';
     }
 };
 

@@ -172,6 +172,13 @@ ast::StatementPtr Parser::parse_statement() {
         statement = parse_show();
     } else if (at_word("DESCRIBE") || at_word("DESC")) {
         statement = parse_describe();
+    } else if (at_word("CREATE") &&
+               (at_word("CATALOG", 1) || (at_word("OR", 1) && at_word("REPLACE", 2) && at_word("CATALOG", 3)))) {
+        statement = parse_create();
+    } else if (at_word("DROP") && at_word("CATALOG", 1)) {
+        statement = parse_drop();
+    } else if (at_word("ALTER") && at_word("CATALOG", 1)) {
+        statement = parse_alter();
     } else {
         fail();
     }
@@ -257,6 +264,11 @@ ast::StatementPtr Parser::parse_show() {
         show->show = ast::ShowKind::kFunctions;
     } else if (accept_word("SESSION")) {
         show->show = ast::ShowKind::kSession;
+    } else if (accept_word("CREATE")) {
+        expect_word("CATALOG");
+        show->show = ast::ShowKind::kCreateCatalog;
+        show->from.parts.push_back(parse_identifier());
+        return show;
     } else {
         fail();
     }

@@ -73,6 +73,18 @@ private:
     ast::StatementPtr parse_describe();
     std::optional<std::string> parse_optional_like();
 
+    // ---- catalog DDL (parser_catalog.cpp)
+    ast::StatementPtr parse_create();
+    ast::StatementPtr parse_drop();
+    ast::StatementPtr parse_alter();
+    ast::CatalogOption parse_catalog_option();
+    std::vector<ast::CatalogOption> parse_catalog_option_list(bool parenthesized);
+    std::string parse_option_key();
+    // Runs `parse` and rethrows a syntax error without the statement's position and without any string
+    // literal's text, so a password in the statement cannot be echoed back.
+    template <typename F>
+    ast::StatementPtr parse_redacted(F&& parse);
+
     // ---- queries and FROM (parser_query.cpp)
     bool at_query_start(size_t ahead = 0) const;
     ast::QueryPtr parse_query();

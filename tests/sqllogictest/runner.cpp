@@ -9,7 +9,8 @@
 //   (<engine> may be `config=NAME` to select by the --config in use)
 //   loop <var> <from> <to> ... endloop | foreach <var> <v1> <v2> ... endloop  (${var} substituted)
 // Values print as Value::to_string does, NULL as "NULL", the empty string as "(empty)". Each file runs on
-// a fresh Engine; the `small` config sets batch_size = 3 and threads = 1 to shake out boundary bugs.
+// a fresh Engine with its own empty FEDQ_HOME (so catalogs it creates never leak into other files); the
+// `small` config sets batch_size = 3 and threads = 1 to shake out boundary bugs.
 // Prints every failure (file:line, SQL, expected vs actual) and one final line "N passed, M failed".
 #include <unistd.h>
 
@@ -609,12 +610,19 @@ int main(int argc, char** argv) {
 
     Counters counters;
     fs::path cwd = fs::current_path();
+    size_t file_number = 0;
     for (const auto& file : files) {
         std::error_code error;
         fs::path relative = fs::relative(file, cwd, error);
         std::string shown =
             error || relative.empty() || starts_with(relative.string(), "..") ? file : relative.string();
-        FileRunner(shown, config, home, verbose, counters).run();
+        // Each file gets its own empty FEDQ_HOME, so catalogs created by one file never leak into another.
+        std::string file_home;
+        if (!home.empty()) {
+            file_home = home + "/" + std::to_string(++file_number);
+            fs::create_directories(file_home, error);
+        }
+        FileRunner(shown, config, file_home, verbose, counters).run();
     }
     if (!home.empty()) {
         std::error_code ignored;

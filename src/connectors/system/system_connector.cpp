@@ -83,12 +83,14 @@ std::unique_ptr<BatchReader> SystemConnector::read_split(const ScanRequest& requ
     if (!d) raise(ErrorCode::kUndefinedTable, "system table {}.{} does not exist", request.table.schema, request.table.table);
     std::vector<std::vector<Value>> rows;
     auto text = [](const std::string& s) { return Value::varchar(s); };
+    if (d->name == std::string("catalogs")) {
+        // Configured catalogs are listed without opening them.
+        for (const auto& entry : catalogs_.list()) rows.push_back({text(entry.name), text(entry.type)});
+    }
     for (const auto& catalog : catalogs_.names()) {
+        if (d->name == std::string("catalogs")) break;
         auto connector = catalogs_.find(catalog);
-        if (d->name == std::string("catalogs")) {
-            rows.push_back({text(catalog), text(connector->type_name())});
-            continue;
-        }
+        if (!connector) continue;
         for (const auto& schema : connector->list_schemas()) {
             if (d->name == std::string("schemata")) {
                 rows.push_back({text(catalog), text(schema)});
