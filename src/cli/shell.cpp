@@ -1,5 +1,6 @@
 #include "cli/shell.h"
 
+#include <cctype>
 #include <editline/readline.h>
 #include <errno.h>
 #include <langinfo.h>
@@ -150,7 +151,16 @@ class Shell {
     }
 
   private:
+    // CREATE/ALTER CATALOG statements may carry passwords: they are never written to the history.
+    static bool may_hold_secret(const std::string& entry) {
+        std::string lower;
+        for (char c : entry) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return lower.find("catalog") != std::string::npos &&
+               (lower.find("create") != std::string::npos || lower.find("alter") != std::string::npos);
+    }
+
     void remember(const std::string& entry) {
+        if (may_hold_secret(entry)) return;
         std::string flat = entry;
         for (char& c : flat) {
             if (c == '\n' || c == '\r') c = ' ';

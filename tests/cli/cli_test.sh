@@ -88,5 +88,17 @@ expect "set statement message" 0 "SET" -- -c "SET batch_size = 100"
 expect "empty input" 0 "" -- -c ""
 expect "comments only" 0 "" -- -c "-- nothing here"
 
+# The interactive shell keeps a history, but never a CREATE/ALTER CATALOG statement (it may hold a password).
+if command -v script >/dev/null; then
+    checks=$((checks + 1))
+    printf "CREATE CATALOG hist USING files WITH (password = 'hunter2secret');\nSELECT 42;\n" |
+        script -qec "$FEDQ" /dev/null >/dev/null 2>&1
+    if ! grep -q "42" "$FEDQ_HOME/history" 2>/dev/null; then
+        fail "shell history written" "$(cat "$FEDQ_HOME/history" 2>&1)"
+    elif grep -q "hunter2" "$FEDQ_HOME/history"; then
+        fail "shell history holds a password" "$(cat "$FEDQ_HOME/history")"
+    fi
+fi
+
 echo "cli_test: $((checks - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]
