@@ -66,12 +66,7 @@ public:
 
     std::string type_name() const override { return "mysql"; }
     Capabilities capabilities() const override {
-        return Capabilities()
-            .add(Capability::kConstraint)
-            .add(Capability::kLimit)
-            .add(Capability::kParallelSplits)
-            .add(Capability::kExpressions)
-            .add(Capability::kJoins);
+        return sql_source_capabilities();
     }
 
     std::vector<std::string> list_schemas() override {

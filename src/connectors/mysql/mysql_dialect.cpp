@@ -13,19 +13,6 @@ namespace {
 
 bool is_text(const Type& t) { return t.id() == TypeId::kVarchar || t.id() == TypeId::kJson; }
 
-bool is_comparison(const std::string& name) {
-    return name == "$eq" || name == "$ne" || name == "$lt" || name == "$le" || name == "$gt" || name == "$ge";
-}
-
-const char* comparison_operator(const std::string& name) {
-    if (name == "$eq") return "=";
-    if (name == "$ne") return "<>";
-    if (name == "$lt") return "<";
-    if (name == "$le") return "<=";
-    if (name == "$gt") return ">";
-    return ">=";
-}
-
 // A string operand compared byte-wise: literals already are (BINARY 'x'); anything else gets BINARY.
 std::string binary_operand(const ConnectorExpr& expr, const std::string& sql) {
     if (expr.kind == ConnectorExprKind::kConstant) return sql;

@@ -50,12 +50,7 @@ PostgresConnector::PostgresConnector(const ConnectorConfig& config)
 PostgresConnector::~PostgresConnector() { pool_->close(); }
 
 Capabilities PostgresConnector::capabilities() const {
-    return Capabilities()
-        .add(Capability::kConstraint)
-        .add(Capability::kLimit)
-        .add(Capability::kParallelSplits)
-        .add(Capability::kExpressions)
-        .add(Capability::kJoins);
+    return sql_source_capabilities();
 }
 
 std::vector<std::string> PostgresConnector::list_schemas() {

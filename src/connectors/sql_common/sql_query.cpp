@@ -73,7 +73,14 @@ bool SqlDialect::comparable(const Type& type) const {
 
 bool SqlDialect::orderable(const Type& type) const { return comparable(type); }
 
-namespace {
+Capabilities sql_source_capabilities() {
+    return Capabilities()
+        .add(Capability::kConstraint)
+        .add(Capability::kLimit)
+        .add(Capability::kParallelSplits)
+        .add(Capability::kExpressions)
+        .add(Capability::kJoins);
+}
 
 bool is_comparison(const std::string& name) {
     return name == "$eq" || name == "$ne" || name == "$lt" || name == "$le" || name == "$gt" || name == "$ge";
@@ -87,6 +94,8 @@ const char* comparison_operator(const std::string& name) {
     if (name == "$gt") return ">";
     return ">=";
 }
+
+namespace {
 
 bool exact_arithmetic_type(const Type& t) { return t.is_integer() || t.id() == TypeId::kDecimal; }
 

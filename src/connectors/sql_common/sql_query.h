@@ -51,6 +51,12 @@ public:
     virtual std::string limit_clause(uint64_t limit) const;
 };
 
+// The capabilities every SQL connector has (Constraint, limit, parallel splits, expressions, joins).
+Capabilities sql_source_capabilities();
+// $eq $ne $lt $le $gt $ge, and their SQL operator.
+bool is_comparison(const std::string& function);
+const char* comparison_operator(const std::string& function);
+
 // Renders one expression; nullopt when any part is refused by the dialect.
 std::optional<std::string> render_expression(const ConnectorExpr& expr, const SqlDialect& dialect);
 // Renders a Constraint domain for `column_sql`; nullopt when a bound has no literal.
