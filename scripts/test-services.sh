@@ -13,6 +13,7 @@
 # Data lives under $FEDQ_SERVICES_DIR (default /tmp/fedq-services); nothing is written into the repository and
 # no fixtures are loaded (see tests/fixtures/load.sh). Run as root (PostgreSQL then runs as the `postgres` OS
 # user) or as an ordinary user (both servers then run as that user).
+# A compatible server already listening on a port (e.g. a developer's own) is used as is and never stopped.
 # Overrides: FEDQ_SERVICES_DIR, FEDQ_PG_PORT, FEDQ_MYSQL_PORT, FEDQ_PG_BIN, FEDQ_SERVICES_TIMEOUT (seconds).
 set -euo pipefail
 unset MYSQL_PWD PGPASSWORD PGHOST PGPORT PGUSER PGDATABASE PGSERVICE  # the callers' client settings
