@@ -59,6 +59,12 @@ fi
 set -a
 eval "$(bash scripts/test-services.sh env)"
 set +a
+# The shared fixtures the SQL suite reads (PostgreSQL shop, MariaDB crm); reloading them is idempotent.
+echo "== load test fixtures"
+if ! bash tests/fixtures/load.sh; then
+    echo "run-tests: loading the test fixtures failed"
+    exit 1
+fi
 
 echo "== test"
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" "$@" 2>&1 | tee "$log"

@@ -52,9 +52,9 @@ Batch PgBinaryDecoder::take_batch() {
     return batch;
 }
 
-void PgBinaryDecoder::fail(size_t column_index, const std::string& what) const {
+void PgBinaryDecoder::fail(size_t column_index, const std::string& what, ErrorCode code) const {
     const std::string& name = column_index < names_.size() ? names_[column_index] : std::string("?");
-    raise(ErrorCode::kRemote, "{}: column {}: {}", context_, name, what);
+    raise(code, "{}: column {}: {}", context_, name, what);
 }
 
 size_t PgBinaryDecoder::feed(const uint8_t* data, size_t size, size_t max_rows) {
@@ -145,7 +145,11 @@ void PgBinaryDecoder::decode_field(Column& column, const Type& type, const uint8
             int128_t v = 0;
             const char* special = nullptr;
             if (!decode_numeric(data, length, type.precision(), type.scale(), &v, &special)) {
-                if (special) fail(column_index, fmt::format("numeric value {} cannot be read as {}", special, type.to_string()));
+                if (special) {
+                    fail(column_index,
+                         fmt::format("numeric value {} cannot be read as {}", special, type.to_string()),
+                         ErrorCode::kNumericOverflow);
+                }
                 throw Error(ErrorCode::kNumericOverflow,
                             fmt::format("{}: column {}: numeric value does not fit {}", context_,
                                         column_index < names_.size() ? names_[column_index] : "?", type.to_string()));
@@ -169,7 +173,8 @@ void PgBinaryDecoder::decode_field(Column& column, const Type& type, const uint8
             expect(4);
             int32_t days = static_cast<int32_t>(load32(data));
             if (days == INT32_MAX || days == INT32_MIN) {
-                fail(column_index, fmt::format("date {}infinity cannot be represented", days < 0 ? "-" : ""));
+                fail(column_index, fmt::format("date {}infinity cannot be represented", days < 0 ? "-" : ""),
+                     ErrorCode::kInvalidDatetime);
             }
             column.append<int32_t>(days + kDaysFrom1970To2000);
             return;
@@ -179,7 +184,8 @@ void PgBinaryDecoder::decode_field(Column& column, const Type& type, const uint8
             expect(8);
             int64_t micros = static_cast<int64_t>(load64(data));
             if (micros == INT64_MAX || micros == INT64_MIN) {
-                fail(column_index, fmt::format("timestamp {}infinity cannot be represented", micros < 0 ? "-" : ""));
+                fail(column_index, fmt::format("timestamp {}infinity cannot be represented", micros < 0 ? "-" : ""),
+                     ErrorCode::kInvalidDatetime);
             }
             column.append<int64_t>(micros + kMicrosFrom1970To2000);
             return;

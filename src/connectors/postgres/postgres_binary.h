@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/error.h"
 #include "vector/column.h"
 
 namespace fedq {
@@ -45,7 +46,8 @@ public:
 private:
     void decode_field(Column& column, const Type& type, const uint8_t* data, int32_t length, size_t column_index);
     void decode_array(Column& column, const Type& type, const uint8_t* data, int32_t length, size_t column_index);
-    [[noreturn]] void fail(size_t column_index, const std::string& what) const;
+    [[noreturn]] void fail(size_t column_index, const std::string& what,
+                           ErrorCode code = ErrorCode::kRemote) const;
 
     std::vector<Type> types_;
     std::vector<std::string> names_;
