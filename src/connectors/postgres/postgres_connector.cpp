@@ -70,6 +70,16 @@ std::optional<TableInfo> PostgresConnector::get_table(const std::string& schema,
 
 void PostgresConnector::close() { pool_->close(); }
 
+PostgresDialect PostgresConnector::dialect_for(std::initializer_list<const ScanRequest*> requests) const {
+    PostgresDialect dialect = dialect_;
+    for (const ScanRequest* request : requests) {
+        for (const auto& column : columns_from_property(request->table.properties)) {
+            if (pg_is_char_type(column.comment)) dialect.text_columns.insert(column.name);
+        }
+    }
+    return dialect;
+}
+
 PostgresConnector::Translation PostgresConnector::translate(const ScanRequest& request) const {
     // Columns whose PostgreSQL comparison differs from the engine's (text-read types, char(n), floats...)
     // take part in no pushed predicate, grouping or ordering.
@@ -117,7 +127,8 @@ PostgresConnector::Translation PostgresConnector::translate(const ScanRequest& r
         pushable.limit.reset();
         if (aggregation_blocked) pushable.aggregation.reset();
     }
-    SqlTranslation t = translate_scan(pushable, dialect_);
+    const PostgresDialect dialect = dialect_for({&request});
+    SqlTranslation t = translate_scan(pushable, dialect);
 
     Translation out;
     out.select = std::move(t.select);
@@ -147,7 +158,7 @@ PostgresConnector::Translation PostgresConnector::translate(const ScanRequest& r
             }
         }
     }
-    out.sql = out.select.sql(dialect_);
+    out.sql = out.select.sql(dialect);
     // A scan of no columns (count(*) in the engine) selects an empty target list: rows without fields.
     if (out.select.select_items.empty() && out.sql.rfind("SELECT 1 FROM", 0) == 0) out.sql.erase(7, 2);
     return out;
@@ -202,7 +213,7 @@ ScanPlan PostgresConnector::plan_scan(const ScanRequest& request) {
         // The last split is open-ended: pages added since planning belong to it.
         if (k + 1 < count) range += fmt::format("{}ctid < '({},0)'::tid", range.empty() ? "" : " AND ", high);
         Split split;
-        split.payload["sql"] = t.select.sql(dialect_, range);
+        split.payload["sql"] = t.select.sql(dialect_for({&request}), range);
         split.description = split.payload["sql"].get<std::string>();
         if (rows >= 0) split.estimated_rows = rows / static_cast<double>(count);
         plan.splits.push_back(std::move(split));
@@ -243,7 +254,7 @@ std::optional<TableInfo> PostgresConnector::apply_join(PushedJoinType type, cons
     for (const auto& [l, r] : keys) {
         if (!pushable(left, l) || !pushable(right, r)) return std::nullopt;
     }
-    return join_relation(type, left, right, keys, dialect_);
+    return join_relation(type, left, right, keys, dialect_for({&left, &right}));
 }
 
 std::optional<TableInfo> PostgresConnector::query_table(const std::string& query) {

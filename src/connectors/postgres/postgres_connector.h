@@ -54,6 +54,8 @@ public:
 private:
     std::shared_ptr<PgConnectionPool> pool_;
     PostgresDialect dialect_;
+    // The dialect with the char(n) columns of these requests' tables.
+    PostgresDialect dialect_for(std::initializer_list<const ScanRequest*> requests) const;
 };
 
 std::shared_ptr<Connector> make_postgres_connector(const ConnectorConfig& config);

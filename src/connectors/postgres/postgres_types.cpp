@@ -123,10 +123,16 @@ std::optional<std::string> pg_cast_type(const Type& type) {
     }
 }
 
+bool pg_is_char_type(std::string_view source_type) {
+    return source_type == "character" || (starts_with(source_type, "character(") && source_type.back() == ')');
+}
+
 bool pg_column_pushable(const std::string& source_type, const Type& type) {
     const std::string_view s = source_type;
     switch (type.id()) {
-        case TypeId::kVarchar: return s == "text" || s == "name" || starts_with(s, "character varying");
+        case TypeId::kVarchar:
+            // char(n) is compared through "c"::text (PostgresDialect::column_reference).
+            return s == "text" || s == "name" || starts_with(s, "character varying") || pg_is_char_type(s);
         case TypeId::kBoolean: return s == "boolean";
         case TypeId::kSmallInt: return s == "smallint";
         case TypeId::kInteger: return s == "integer";

@@ -56,6 +56,8 @@ PgMappedType map_pg_type(const PgTypeInfo& info);
 std::optional<std::string> pg_cast_type(const Type& type);
 
 // Whether comparisons, grouping and ordering of a column of this source type may be pushed down.
+// A blank-padded char(n) column ("character(10)").
+bool pg_is_char_type(std::string_view source_type);
 bool pg_column_pushable(const std::string& source_type, const Type& type);
 
 // Parses a PostgreSQL array literal ("{1,2,\"a b\",NULL}") into its element texts (nullopt = NULL element).

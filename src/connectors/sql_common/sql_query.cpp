@@ -21,6 +21,8 @@ std::string SqlDialect::quote_identifier(std::string_view name) const {
     return out + "\"";
 }
 
+std::string SqlDialect::column_reference(std::string_view name, const Type&) const { return quote_identifier(name); }
+
 std::string SqlDialect::quote_string(std::string_view text) const {
     std::string out = "'";
     for (char c : text) {
@@ -184,7 +186,7 @@ std::string SqlDialect::limit_clause(uint64_t limit) const { return "LIMIT " + s
 
 std::optional<std::string> render_expression(const ConnectorExpr& expr, const SqlDialect& dialect) {
     switch (expr.kind) {
-        case ConnectorExprKind::kColumn: return dialect.quote_identifier(expr.name);
+        case ConnectorExprKind::kColumn: return dialect.column_reference(expr.name, expr.type);
         case ConnectorExprKind::kConstant: return dialect.literal(expr.value);
         case ConnectorExprKind::kCall: {
             std::vector<std::string> args;
@@ -338,7 +340,7 @@ SqlTranslation translate_scan(const ScanRequest& request, const SqlDialect& dial
         s.where.push_back("FALSE");
     }
     for (const auto& [column, domain] : request.constraint.domains()) {
-        auto sql = render_domain(dialect.quote_identifier(column), domain, dialect);
+        auto sql = render_domain(dialect.column_reference(column, domain.type()), domain, dialect);
         if (sql) {
             s.where.push_back(*sql);
             t.plan.constraint_accepted[column] = PushdownKind::kExact;

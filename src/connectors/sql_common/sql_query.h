@@ -27,6 +27,10 @@ public:
 
     // "name" with embedded quotes doubled (MySQL overrides: `name`).
     virtual std::string quote_identifier(std::string_view name) const;
+    // How a table column is referenced in filters, constraints, groupings and orderings (not in the select
+    // list). Default: quote_identifier(name). A dialect may read a column through an expression that gives
+    // the engine's semantics (PostgreSQL: char(n) as text).
+    virtual std::string column_reference(std::string_view name, const Type& type) const;
     // 'text' with embedded quotes doubled (MySQL overrides to escape backslashes too).
     virtual std::string quote_string(std::string_view text) const;
     // A literal of the value's type, or nullopt when the source cannot express it exactly. The default

@@ -134,7 +134,9 @@ TEST(PgTypes, Mapping) {
 TEST(PgTypes, Pushability) {
     EXPECT_TRUE(pg_column_pushable("text", Type::varchar()));
     EXPECT_TRUE(pg_column_pushable("character varying(20)", Type::varchar()));
-    EXPECT_FALSE(pg_column_pushable("character(4)", Type::varchar()));
+    EXPECT_TRUE(pg_column_pushable("character(4)", Type::varchar()));  // compared through ::text
+    EXPECT_TRUE(pg_is_char_type("character(4)"));
+    EXPECT_FALSE(pg_is_char_type("character varying(4)"));
     EXPECT_FALSE(pg_column_pushable("uuid", Type::varchar()));
     EXPECT_FALSE(pg_column_pushable("mood", Type::varchar()));
     EXPECT_TRUE(pg_column_pushable("numeric(12,2)", Type::decimal(12, 2)));
