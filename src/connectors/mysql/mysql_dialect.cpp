@@ -130,6 +130,12 @@ std::optional<std::string> MySqlDialect::call(const ConnectorExpr& call, const s
         if (call.type.id() != TypeId::kBigInt) return std::nullopt;
         return SqlDialect::call(call, args);
     }
+    if ((f == "$add" || f == "$sub" || f == "$mul") && args.size() == 2 && call.type.id() == TypeId::kDecimal &&
+        call.type.precision() >= 38) {
+        // The engine's DECIMAL result is capped at 38 digits and raises on overflow; MySQL computes with up
+        // to 65 digits and would return rows where the engine raises.
+        return std::nullopt;
+    }
     if ((f == "$div" || f == "$mod") && args.size() == 2) {
         if (call.type.id() != TypeId::kBigInt || call.args[0].type != call.type || call.args[1].type != call.type ||
             !nonzero_small_constant(call.args[1])) {

@@ -24,6 +24,12 @@ std::string cast_to(const std::string& sql, const Type& type) {
 
 }  // namespace
 
+std::string PostgresDialect::column_reference(std::string_view name, const Type& type) const {
+    std::string quoted = quote_identifier(name);
+    if (type.id() == TypeId::kVarchar && text_columns.count(std::string(name))) return "(" + quoted + "::text)";
+    return quoted;
+}
+
 std::optional<std::string> PostgresDialect::literal(const Value& value) const {
     if (value.is_null()) return std::nullopt;
     const Type& t = value.type();
@@ -163,6 +169,8 @@ std::optional<std::string> PostgresDialect::aggregate(const PushedAggregate& agg
     const std::string distinct = aggregate.distinct ? "DISTINCT " : "";
     if (args.size() == 1) {
         const Type& t = aggregate.args[0].type;
+        // PostgreSQL has no min/max(bytea) (it compares bytea, but has no such aggregate).
+        if ((f == "min" || f == "max") && t.id() == TypeId::kVarbinary) return std::nullopt;
         if ((f == "min" || f == "max") && t.id() == TypeId::kVarchar && aggregate.type == t) {
             return f + "(" + args[0] + " COLLATE \"C\")";
         }
