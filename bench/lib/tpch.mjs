@@ -106,10 +106,13 @@ export function readQuery(number) {
     return fs.readFileSync(path.join(QUERY_DIR, `q${String(number).padStart(2, '0')}.sql`), 'utf8');
 }
 
-// Replaces {table} placeholders: fedq takes a quoted file path, DuckDB a read_csv() call.
-export function substituteTables(sql, dataDir, engine) {
+// Replaces {table} placeholders: fedq takes a quoted file path, DuckDB a read_csv() call. tableMap (fedq
+// only) maps a table name to the SQL to use instead, e.g. { orders: 'pg.tpch.orders' }; tables it leaves
+// out stay CSV files.
+export function substituteTables(sql, dataDir, engine, tableMap = null) {
     return sql.replace(/\{(\w+)\}/g, (whole, table) => {
         if (!TABLES.includes(table)) throw new Error(`unknown table placeholder ${whole}`);
+        if (engine !== 'duckdb' && tableMap && tableMap[table]) return tableMap[table];
         const file = sqlString(path.join(path.resolve(dataDir), `${table}.csv`));
         return engine === 'duckdb' ? `read_csv(${file})` : file;
     });
@@ -125,8 +128,8 @@ export function cleanSql(sql) {
         .replace(/;\s*$/, '');
 }
 
-export function querySql(number, dataDir, engine) {
-    return substituteTables(cleanSql(readQuery(number)), dataDir, engine);
+export function querySql(number, dataDir, engine, tableMap = null) {
+    return substituteTables(cleanSql(readQuery(number)), dataDir, engine, tableMap);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -175,11 +178,13 @@ export async function runDuckDBAsCsv(connection, sql) {
     return text;
 }
 
-// Runs `fedq -c SQL --format csv` and measures the wall time of the process.
-export function runFedq(binary, sql, { timeoutSeconds = 600 } = {}) {
+// Runs `fedq -c SQL --format csv` and measures the wall time of the process. env: extra environment
+// variables (e.g. FEDQ_HOME for the catalogs).
+export function runFedq(binary, sql, { timeoutSeconds = 600, env = null } = {}) {
     const started = process.hrtime.bigint();
     const child = spawnSync(binary, ['-c', sql, '--format', 'csv'], {
         encoding: 'utf8',
+        env: env ? { ...process.env, ...env } : process.env,
         maxBuffer: 1 << 30,
         timeout: timeoutSeconds * 1000,
     });
@@ -293,11 +298,23 @@ export const ORDER_KEYS = {
     21: [1, 0], 22: [0],
 };
 
-function columnRules(expected) {
+function columnRules(expected, decimalScale = false) {
     return expected.columns.map((name, i) => ({
         numeric: isNumericType(expected.types[i]),
         money: MONEY_COLUMN.test(name) && !/^promo_revenue$/i.test(name),
+        decimalScale,
     }));
+}
+
+// With decimalScale, an actual value written with s fraction digits (a DECIMAL(p,s)) also matches an
+// expected value that rounds to it at s digits. The SQL sources hold the money columns as DECIMAL(15,2) and
+// fedq types like Trino (avg(DECIMAL(p,s)) and DECIMAL / DECIMAL keep scale s) where DuckDB, reading the CSV
+// as DOUBLE, keeps every digit.
+function roundsTo(expected, actualText, actual) {
+    const match = /^[+-]?\d*\.(\d+)$/.exec(actualText.trim());
+    if (!match) return false;
+    const half = 0.5 * 10 ** -match[1].length;
+    return Math.abs(expected - actual) <= half * (1 + 1e-9) + 1e-12 * Math.abs(expected);
 }
 
 function valuesEqual(expectedValue, actualValue, rule) {
@@ -309,6 +326,7 @@ function valuesEqual(expectedValue, actualValue, rule) {
     const y = parseNumber(a);
     if (Number.isNaN(x) || Number.isNaN(y)) return e === a;
     const difference = Math.abs(x - y);
+    if (rule.decimalScale && roundsTo(x, a, y)) return true;
     return difference <= 1e-6 * Math.max(Math.abs(x), Math.abs(y)) || (rule.money && difference <= 0.01) || difference < 1e-9;
 }
 
@@ -318,10 +336,11 @@ function rowsEqual(expectedRow, actualRow, rules) {
 }
 
 // Compares an actual result against the expected one. Rows must come in the expected order, except that
-// rows tying on the ORDER BY keys may be permuted among themselves. Returns { ok, messages }.
-export function compareResults(expected, actual, orderKeys = [], maxDiffs = 5) {
+// rows tying on the ORDER BY keys may be permuted among themselves. options.decimalScale: see roundsTo.
+// Returns { ok, messages }.
+export function compareResults(expected, actual, orderKeys = [], maxDiffs = 5, { decimalScale = false } = {}) {
     const messages = [];
-    const rules = columnRules(expected);
+    const rules = columnRules(expected, decimalScale);
     const width = actual.rows.length > 0 ? actual.rows[0].length : (actual.columns?.length ?? expected.columns.length);
     if (width !== expected.columns.length) {
         messages.push(`column count: expected ${expected.columns.length}, got ${width}`);

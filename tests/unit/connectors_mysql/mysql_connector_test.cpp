@@ -15,6 +15,7 @@
 #include "types/datetime.h"
 
 using namespace fedq;
+using json = nlohmann::json;
 
 namespace {
 
@@ -487,6 +488,64 @@ TEST_F(MySqlConnectorTest, Passthrough) {
         EXPECT_NE(e.message().find("catalog crm"), std::string::npos);
     }
     EXPECT_THROW(connector_->query_table("SELEC 1"), Error);
+}
+
+// MariaDB joins unindexed keys by nested loops (no hash join by default): such joins are not pushed; the
+// side MariaDB probes must have an index on a key. Joins keep their inputs' indexed columns.
+TEST_F(MySqlConnectorTest, JoinPushdownNeedsAnIndexOnMariaDb) {
+    auto version = connector_->query_table("SELECT VERSION() AS v");
+    ASSERT_TRUE(version);
+    ScanRequest v;
+    v.table = version->handle;
+    v.columns = {"v"};
+    if (read_all(*connector_, v).at(0).at(0).to_string().find("MariaDB") == std::string::npos) {
+        GTEST_SKIP() << "not MariaDB";
+    }
+    auto items = request_for(*connector_, "My Order Items", {"item_id", "customer_id", "qty"});
+    auto customers = request_for(*connector_, "my_customers", {"customer_id", "name"});
+    auto big = request_for(*connector_, "my_big", {"id", "v"});
+    EXPECT_EQ(items.table.properties["indexed"], json::array({"item_id"}));
+    // items.qty and my_big.v: no index on either side.
+    EXPECT_FALSE(connector_->apply_join(PushedJoinType::kInner, items, big, {{"qty", "v"}}));
+    EXPECT_FALSE(connector_->apply_join(PushedJoinType::kLeft, items, big, {{"qty", "v"}}));
+    // customer_id is the key of my_customers only: the inner side of a LEFT JOIN, not of a RIGHT JOIN.
+    EXPECT_TRUE(connector_->apply_join(PushedJoinType::kInner, items, customers, {{"customer_id", "customer_id"}}));
+    EXPECT_FALSE(connector_->apply_join(PushedJoinType::kRight, items, customers, {{"customer_id", "customer_id"}}));
+    auto left = connector_->apply_join(PushedJoinType::kLeft, items, customers, {{"customer_id", "customer_id"}});
+    ASSERT_TRUE(left);
+    // Output c0..c4 = item_id, customer_id, qty, customer_id, name: item_id and my_customers.customer_id.
+    EXPECT_EQ(left->handle.properties["indexed"], json::array({"c0", "c3"}));
+    ScanRequest r;
+    r.table = left->handle;
+    for (const auto& c : left->columns) r.columns.push_back(c.name);
+    Rows rows = read_all(*connector_, r);
+    ASSERT_EQ(rows.size(), 4u);  // item 4 (customer 99) with NULLs
+    size_t unmatched = 0;
+    for (const auto& row : rows) unmatched += row[4].is_null() ? 1 : 0;
+    EXPECT_EQ(unmatched, 1u);
+    // A join of a join: its c0 (item_id) is indexed, its c2 (qty) is not.
+    ScanRequest joined;
+    joined.table = left->handle;
+    joined.columns = {"c0", "c2"};
+    auto names = request_for(*connector_, "my_customers", {"customer_id"});
+    EXPECT_TRUE(connector_->apply_join(PushedJoinType::kLeft, joined, names, {{"c2", "customer_id"}}));
+    EXPECT_FALSE(connector_->apply_join(PushedJoinType::kRight, joined, names, {{"c2", "customer_id"}}));
+    EXPECT_TRUE(connector_->apply_join(PushedJoinType::kRight, joined, names, {{"c0", "customer_id"}}));
+    // Large inputs are joined by the engine: a side over 100 000 rows (row_count, or input_rows of a join).
+    ASSERT_TRUE(customers.table.properties.contains("row_count"));
+    ScanRequest large_items = items;
+    large_items.table.properties["row_count"] = 500000.0;
+    EXPECT_FALSE(connector_->apply_join(PushedJoinType::kInner, large_items, customers, {{"customer_id", "customer_id"}}));
+    large_items.table.properties["row_count"] = 90000.0;
+    auto small = connector_->apply_join(PushedJoinType::kInner, large_items, customers, {{"customer_id", "customer_id"}});
+    ASSERT_TRUE(small);
+    EXPECT_EQ(small->handle.properties["input_rows"], 90000.0);
+    ScanRequest small_join;
+    small_join.table = small->handle;
+    small_join.columns = {"c0", "c1"};
+    EXPECT_TRUE(connector_->apply_join(PushedJoinType::kInner, small_join, names, {{"c1", "customer_id"}}));
+    small_join.table.properties["input_rows"] = 200000.0;
+    EXPECT_FALSE(connector_->apply_join(PushedJoinType::kInner, small_join, names, {{"c1", "customer_id"}}));
 }
 
 TEST_F(MySqlConnectorTest, MissingTableAtScanTime) {
