@@ -269,96 +269,116 @@ void append_tsv_field(std::string& out, std::string_view text) {
     }
 }
 
-void write_csv(const QueryResult& result, std::ostream& out) {
-    std::string buffer;
-    for (size_t c = 0; c < result.column_names.size(); ++c) {
+void csv_header(const std::vector<std::string>& names, std::string& buffer) {
+    for (size_t c = 0; c < names.size(); ++c) {
         if (c) buffer += ',';
-        append_csv_field(buffer, result.column_names[c], ',');
+        append_csv_field(buffer, names[c], ',');
     }
     buffer += '\n';
-    std::string scratch;
-    for (const Batch& batch : result.batches) {
-        for (size_t row = 0; row < batch.num_rows; ++row) {
-            for (size_t c = 0; c < batch.num_columns(); ++c) {
-                if (c) buffer += ',';
-                const Column& column = batch.column(c);
-                if (column.is_null(row)) continue;
-                if (column.type().is_variable_width() || column.type().is_nested() ||
-                    column.type().id() == TypeId::kInterval || column.type().id() == TypeId::kTimestampTz) {
-                    scratch.clear();
-                    append_cell_text(column, row, scratch);
-                    if (scratch.empty()) {
-                        buffer += "\"\"";  // empty string, distinct from NULL
-                    } else {
-                        append_csv_field(buffer, scratch, ',');
-                    }
-                } else {
-                    append_cell_text(column, row, buffer);
-                }
-            }
-            buffer += '\n';
-            flush_if_large(buffer, out);
-        }
-    }
-    flush(buffer, out);
 }
 
-void write_tsv(const QueryResult& result, std::ostream& out) {
-    std::string buffer;
-    for (size_t c = 0; c < result.column_names.size(); ++c) {
+void csv_rows(const Batch& batch, std::string& buffer, std::string& scratch, std::ostream& out) {
+    for (size_t row = 0; row < batch.num_rows; ++row) {
+        for (size_t c = 0; c < batch.num_columns(); ++c) {
+            if (c) buffer += ',';
+            const Column& column = batch.column(c);
+            if (column.is_null(row)) continue;
+            if (column.type().is_variable_width() || column.type().is_nested() ||
+                column.type().id() == TypeId::kInterval || column.type().id() == TypeId::kTimestampTz) {
+                scratch.clear();
+                append_cell_text(column, row, scratch);
+                if (scratch.empty()) {
+                    buffer += "\"\"";  // empty string, distinct from NULL
+                } else {
+                    append_csv_field(buffer, scratch, ',');
+                }
+            } else {
+                append_cell_text(column, row, buffer);
+            }
+        }
+        buffer += '\n';
+        flush_if_large(buffer, out);
+    }
+}
+
+void tsv_header(const std::vector<std::string>& names, std::string& buffer) {
+    for (size_t c = 0; c < names.size(); ++c) {
         if (c) buffer += '\t';
-        append_tsv_field(buffer, result.column_names[c]);
+        append_tsv_field(buffer, names[c]);
     }
     buffer += '\n';
-    std::string scratch;
-    for (const Batch& batch : result.batches) {
-        for (size_t row = 0; row < batch.num_rows; ++row) {
-            for (size_t c = 0; c < batch.num_columns(); ++c) {
-                if (c) buffer += '\t';
-                const Column& column = batch.column(c);
-                if (column.is_null(row)) continue;
-                if (column.type().is_numeric() || column.type().id() == TypeId::kBoolean ||
-                    column.type().id() == TypeId::kDate || column.type().id() == TypeId::kTimestamp) {
-                    append_cell_text(column, row, buffer);
-                } else {
-                    scratch.clear();
-                    append_cell_text(column, row, scratch);
-                    append_tsv_field(buffer, scratch);
-                }
-            }
-            buffer += '\n';
-            flush_if_large(buffer, out);
-        }
-    }
-    flush(buffer, out);
 }
 
-void write_json_rows(const QueryResult& result, std::ostream& out, bool array) {
+void tsv_rows(const Batch& batch, std::string& buffer, std::string& scratch, std::ostream& out) {
+    for (size_t row = 0; row < batch.num_rows; ++row) {
+        for (size_t c = 0; c < batch.num_columns(); ++c) {
+            if (c) buffer += '\t';
+            const Column& column = batch.column(c);
+            if (column.is_null(row)) continue;
+            if (column.type().is_numeric() || column.type().id() == TypeId::kBoolean ||
+                column.type().id() == TypeId::kDate || column.type().id() == TypeId::kTimestamp) {
+                append_cell_text(column, row, buffer);
+            } else {
+                scratch.clear();
+                append_cell_text(column, row, scratch);
+                append_tsv_field(buffer, scratch);
+            }
+        }
+        buffer += '\n';
+        flush_if_large(buffer, out);
+    }
+}
+
+std::vector<std::string> json_keys(const std::vector<std::string>& names) {
     std::vector<std::string> keys;
-    for (const auto& name : result.column_names) {
+    for (const auto& name : names) {
         std::string key;
         append_json_string(key, name);
         key += ':';
         keys.push_back(std::move(key));
     }
+    return keys;
+}
+
+// Objects of the batch's rows: comma-separated for a JSON array (`first` tracks the very first row), one
+// per line for NDJSON.
+void json_rows(const Batch& batch, const std::vector<std::string>& keys, bool array, bool& first, std::string& buffer,
+               std::ostream& out) {
+    for (size_t row = 0; row < batch.num_rows; ++row) {
+        if (array && !first) buffer += ",\n";
+        first = false;
+        buffer += '{';
+        for (size_t c = 0; c < batch.num_columns(); ++c) {
+            if (c) buffer += ',';
+            buffer += c < keys.size() ? keys[c] : fmt::format("\"column{}\":", c);
+            append_cell_json(batch.column(c), row, buffer);
+        }
+        buffer += '}';
+        if (!array) buffer += '\n';
+        flush_if_large(buffer, out);
+    }
+}
+
+void write_csv(const QueryResult& result, std::ostream& out) {
+    std::string buffer, scratch;
+    csv_header(result.column_names, buffer);
+    for (const Batch& batch : result.batches) csv_rows(batch, buffer, scratch, out);
+    flush(buffer, out);
+}
+
+void write_tsv(const QueryResult& result, std::ostream& out) {
+    std::string buffer, scratch;
+    tsv_header(result.column_names, buffer);
+    for (const Batch& batch : result.batches) tsv_rows(batch, buffer, scratch, out);
+    flush(buffer, out);
+}
+
+void write_json_rows(const QueryResult& result, std::ostream& out, bool array) {
+    std::vector<std::string> keys = json_keys(result.column_names);
     std::string buffer;
     if (array) buffer += '[';
     bool first = true;
-    for (const Batch& batch : result.batches) {
-        for (size_t row = 0; row < batch.num_rows; ++row) {
-            if (array && !first) buffer += ",\n";
-            first = false;
-            buffer += '{';
-            for (size_t c = 0; c < batch.num_columns(); ++c) {
-                if (c) buffer += ',';
-                buffer += c < keys.size() ? keys[c] : fmt::format("\"column{}\":", c);
-                append_cell_json(batch.column(c), row, buffer);
-            }
-            buffer += '}';
-            if (!array) buffer += '\n';
-            flush_if_large(buffer, out);
-        }
-    }
+    for (const Batch& batch : result.batches) json_rows(batch, keys, array, first, buffer, out);
     if (array) buffer += "]\n";
     flush(buffer, out);
 }
@@ -694,6 +714,34 @@ void write_result(const QueryResult& result, const FormatOptions& options, std::
             break;
     }
     out.flush();
+}
+
+bool StreamingWriter::supports(OutputFormat format) {
+    return format == OutputFormat::kCsv || format == OutputFormat::kTsv || format == OutputFormat::kNdjson;
+}
+
+void StreamingWriter::begin(const std::vector<std::string>& names, const std::vector<Type>&) {
+    began_ = true;
+    if (format_ == OutputFormat::kCsv) csv_header(names, buffer_);
+    else if (format_ == OutputFormat::kTsv) tsv_header(names, buffer_);
+    else keys_ = json_keys(names);
+}
+
+void StreamingWriter::write(Batch&& batch) {
+    if (format_ == OutputFormat::kCsv) {
+        csv_rows(batch, buffer_, scratch_, out_);
+    } else if (format_ == OutputFormat::kTsv) {
+        tsv_rows(batch, buffer_, scratch_, out_);
+    } else {
+        bool first = false;
+        json_rows(batch, keys_, false, first, buffer_, out_);
+    }
+    if (!out_) throw std::runtime_error("the output stream failed");
+}
+
+void StreamingWriter::finish() {
+    flush(buffer_, out_);
+    out_.flush();
 }
 
 }  // namespace fedq

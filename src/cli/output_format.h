@@ -11,6 +11,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/engine.h"
 
@@ -32,6 +33,26 @@ struct FormatOptions {
 // Writes `result` in the requested format. For a result without rows (SET, USE, ...) writes its message
 // (table/markdown only; the machine formats write nothing).
 void write_result(const QueryResult& result, const FormatOptions& options, std::ostream& out);
+
+// Writes a query's rows as the engine produces them (ResultSink): CSV, TSV and NDJSON need no look at
+// the whole result, so a result of any size streams to the output with bounded memory.
+class StreamingWriter final : public ResultSink {
+public:
+    StreamingWriter(OutputFormat format, std::ostream& out) : format_(format), out_(out) {}
+    static bool supports(OutputFormat format);
+    void begin(const std::vector<std::string>& names, const std::vector<Type>& types) override;
+    void write(Batch&& batch) override;
+    // Flushes what is buffered (after execute returns, also after an error).
+    void finish();
+    bool began() const { return began_; }
+
+private:
+    OutputFormat format_;
+    std::ostream& out_;
+    std::string buffer_, scratch_;
+    std::vector<std::string> keys_;
+    bool began_ = false;
+};
 
 // Text of one cell as Value::to_string prints it ("NULL" for NULL).
 std::string cell_text(const Column& column, size_t row);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <optional>
 
 #include "cli/progress.h"
 #include "common/error.h"
@@ -64,12 +65,16 @@ bool Session::run_in_script(const std::string& sql, std::string_view script, siz
     auto start = std::chrono::steady_clock::now();
     QueryResult result;
     bool cancelled = false;
+    // CSV, TSV and NDJSON rows stream to the output as the query produces them.
+    std::optional<StreamingWriter> writer;
+    if (StreamingWriter::supports(options_.format.format)) writer.emplace(options_.format.format, *out_);
     try {
         QueryMonitor monitor(engine_, options_.show_progress);
         try {
-            result = engine_.execute(sql);
+            result = writer ? engine_.execute(sql, *writer) : engine_.execute(sql);
         } catch (...) {
             cancelled = monitor.cancel_requested();
+            if (writer && writer->began()) writer->finish();
             throw;
         }
     } catch (const Error& error) {
@@ -103,7 +108,8 @@ bool Session::run_in_script(const std::string& sql, std::string_view script, siz
         return true;
     }
     try {
-        write_result(result, format, *out_);
+        if (writer && writer->began()) writer->finish();
+        else write_result(result, format, *out_);
     } catch (const std::exception& exception) {
         std::cerr << "ERROR XX000: cannot write result: " << exception.what() << std::endl;
         return false;

@@ -106,10 +106,15 @@ public:
         return settings;
     }
 
-    QueryResult execute(std::string_view sql) {
+    QueryResult execute(std::string_view sql, ResultSink* sink = nullptr) {
         auto statements = parse_sql(sql);
         if (statements.empty()) return message_result("");
         if (statements.size() > 1) raise(ErrorCode::kSyntax, "execute() takes one statement; use execute_script for several");
+        result_sink_ = sink;
+        struct Reset {
+            ResultSink*& sink;
+            ~Reset() { sink = nullptr; }
+        } reset{result_sink_};
         return execute_statement(*statements[0]);
     }
 
@@ -219,10 +224,23 @@ private:
         LogicalPtr plan = plan_query(query, *context, names);
         Executor executor(*context);
         QueryResult result;
-        result.batches = executor.execute(*plan);
         result.column_names = std::move(names);
         for (const auto& o : plan->outputs) result.column_types.push_back(o.type);
-        for (const auto& b : result.batches) result.row_count += b.num_rows;
+        if (ResultSink* consumer = result_sink_) {
+            // Streamed: each batch goes to the consumer as it is produced.
+            result_sink_ = nullptr;  // a nested query (none today) must not write into it
+            consumer->begin(result.column_names, result.column_types);
+            uint64_t rows = 0;
+            CallbackSink sink([&](Batch&& batch) {
+                rows += batch.num_rows;
+                consumer->write(std::move(batch));
+            });
+            executor.execute(*plan, sink);
+            result.row_count = rows;
+        } else {
+            result.batches = executor.execute(*plan);
+            for (const auto& b : result.batches) result.row_count += b.num_rows;
+        }
         result.stats.rows = result.row_count;
         result.stats.bytes_scanned = context->bytes_read;
         result.stats.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - context->start).count();
@@ -425,12 +443,14 @@ private:
     SessionState session_;
     std::map<std::string, std::string> settings_;
     mutable std::mutex running_mutex_;
+    ResultSink* result_sink_ = nullptr;  // set for the duration of execute(sql, sink)
     QueryContext* running_ = nullptr;
 };
 
 Engine::Engine(EngineOptions options) : impl_(std::make_unique<EngineImpl>(std::move(options))) {}
 Engine::~Engine() = default;
 QueryResult Engine::execute(std::string_view sql) { return impl_->execute(sql); }
+QueryResult Engine::execute(std::string_view sql, ResultSink& sink) { return impl_->execute(sql, &sink); }
 std::vector<QueryResult> Engine::execute_script(std::string_view sql) { return impl_->execute_script(sql); }
 void Engine::cancel() { impl_->cancel(); }
 Progress Engine::progress() const { return impl_->progress(); }

@@ -57,6 +57,15 @@ struct EngineOptions {
 
 class EngineImpl;
 
+// Receives a query's result as it is produced (Engine::execute with a sink): `begin` once with the
+// columns, then `write` for each batch (one call at a time, from the engine's worker threads).
+class ResultSink {
+public:
+    virtual ~ResultSink() = default;
+    virtual void begin(const std::vector<std::string>& names, const std::vector<Type>& types) = 0;
+    virtual void write(Batch&& batch) = 0;
+};
+
 class Engine {
 public:
     explicit Engine(EngineOptions options = {});
@@ -66,6 +75,10 @@ public:
 
     // Runs one statement. Throws fedq::Error on any failure (position relative to `sql`).
     QueryResult execute(std::string_view sql);
+    // The same, but a query's rows go to `sink` as they are produced instead of into QueryResult::batches
+    // (which stays empty; row_count and stats are filled): results of any size stream through. Other
+    // statements (SHOW, EXPLAIN, SET, ...) return their result as usual.
+    QueryResult execute(std::string_view sql, ResultSink& sink);
     // Runs every ';'-separated statement in order, stopping at the first error (rethrown).
     std::vector<QueryResult> execute_script(std::string_view sql);
 

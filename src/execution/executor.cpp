@@ -99,6 +99,12 @@ std::vector<Batch> Executor::run_collect(Pipeline& pipeline) {
 }
 
 std::vector<Batch> Executor::execute(const LogicalNode& root) {
+    CollectSink sink(context_, false);
+    execute(root, sink);
+    return sink.take();
+}
+
+void Executor::execute(const LogicalNode& root, Sink& sink) {
     Pipeline pipeline = build(root);
     // Final projection to the root's columns, in order.
     std::vector<BoundExprPtr> columns;
@@ -109,9 +115,7 @@ std::vector<Batch> Executor::execute(const LogicalNode& root) {
         identity &= pipeline.layout[i] == o.id;
     }
     if (!identity) pipeline.operators.push_back(std::make_unique<ProjectOperator>(std::move(columns), context_));
-    CollectSink sink(context_, false);
     run_pipeline(pipeline, sink, context_);
-    return sink.take();
 }
 
 Pipeline Executor::build(const LogicalNode& node) {

@@ -14,6 +14,8 @@ public:
     explicit Executor(QueryContext& context) : context_(context) {}
     // Runs the plan; the result batches have the root's output columns in order.
     std::vector<Batch> execute(const LogicalNode& root);
+    // Runs the plan, handing each result batch (root's output columns in order) to `sink` as it is produced.
+    void execute(const LogicalNode& root, Sink& sink);
 
 private:
     Pipeline build(const LogicalNode& node);

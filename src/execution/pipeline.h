@@ -8,6 +8,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "execution/query_context.h"
@@ -103,6 +104,22 @@ private:
     QueryContext& context_;
     bool account_;
     std::vector<std::vector<Batch>> per_thread_;
+};
+
+// Hands each batch to a callback as it arrives, one call at a time (in order for a single thread): the
+// result of a query streams to its consumer instead of being collected.
+class CallbackSink final : public Sink {
+public:
+    explicit CallbackSink(std::function<void(Batch&&)> callback) : callback_(std::move(callback)) {}
+    void consume(Batch&& batch, size_t) override {
+        if (batch.num_rows == 0) return;
+        std::lock_guard lock(mutex_);
+        callback_(std::move(batch));
+    }
+
+private:
+    std::mutex mutex_;
+    std::function<void(Batch&&)> callback_;
 };
 
 // Splits a large batch into batches of at most `rows` rows.

@@ -244,3 +244,59 @@ TEST_F(EngineTest, CancelFromAnotherThread) {
 
 }  // namespace
 }  // namespace fedq
+
+namespace fedq {
+namespace {
+
+// A ResultSink that keeps what it got.
+struct CollectingSink : ResultSink {
+    std::vector<std::string> names;
+    std::vector<Type> types;
+    std::vector<Batch> batches;
+    int begins = 0;
+    void begin(const std::vector<std::string>& n, const std::vector<Type>& t) override {
+        ++begins;
+        names = n;
+        types = t;
+    }
+    void write(Batch&& batch) override { batches.push_back(std::move(batch)); }
+};
+
+TEST(EngineStreaming, QueryRowsGoToTheSinkInOrder) {
+    Engine engine;
+    engine.set_setting("batch_size", "7");
+    CollectingSink sink;
+    QueryResult r = engine.execute("SELECT x, x * 2 AS y FROM UNNEST(sequence(1, 100)) AS t(x) ORDER BY x DESC", sink);
+    EXPECT_TRUE(r.batches.empty());
+    EXPECT_EQ(r.row_count, 100u);
+    EXPECT_EQ(sink.begins, 1);
+    EXPECT_EQ(sink.names, (std::vector<std::string>{"x", "y"}));
+    ASSERT_EQ(sink.types.size(), 2u);
+    EXPECT_GT(sink.batches.size(), 1u);  // streamed in several batches
+    int64_t expected = 100;
+    for (const auto& b : sink.batches) {
+        for (size_t i = 0; i < b.num_rows; ++i) {
+            EXPECT_EQ(b.column(0).value_at(i).as_int(), expected);
+            EXPECT_EQ(b.column(1).value_at(i).as_int(), expected * 2);
+            --expected;
+        }
+    }
+    EXPECT_EQ(expected, 0);
+}
+
+TEST(EngineStreaming, OtherStatementsReturnTheirResult) {
+    Engine engine;
+    CollectingSink sink;
+    QueryResult set = engine.execute("SET batch_size = 100", sink);
+    EXPECT_FALSE(set.has_rows);
+    QueryResult show = engine.execute("SHOW CATALOGS", sink);
+    EXPECT_GT(show.row_count, 0u);
+    EXPECT_FALSE(show.batches.empty());
+    EXPECT_EQ(sink.begins, 0);
+    // Errors still raise, before anything is streamed.
+    EXPECT_THROW(engine.execute("SELECT nope FROM (VALUES 1) t(x)", sink), Error);
+    EXPECT_EQ(sink.begins, 0);
+}
+
+}  // namespace
+}  // namespace fedq
