@@ -27,6 +27,12 @@ bool nonzero_small_constant(const ConnectorExpr& e) {
 
 }  // namespace
 
+std::string MySqlDialect::column_reference(std::string_view name, const Type& type) const {
+    std::string column = quote_identifier(name);
+    if (type.id() != TypeId::kDate && type.id() != TypeId::kTimestamp && type.id() != TypeId::kTimestampTz) return column;
+    return "(CASE WHEN MONTH(" + column + ") = 0 OR DAYOFMONTH(" + column + ") = 0 THEN NULL ELSE " + column + " END)";
+}
+
 std::string MySqlDialect::quote_identifier(std::string_view name) const {
     std::string out = "`";
     for (char c : name) {

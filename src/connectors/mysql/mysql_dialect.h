@@ -21,6 +21,9 @@ namespace fedq {
 class MySqlDialect : public SqlDialect {
 public:
     std::string quote_identifier(std::string_view name) const override;
+    // DATE/DATETIME/TIMESTAMP columns compare through a zero-date guard: '0000-00-00' and dates with a zero
+    // month or day are NULL there, as the engine reads them.
+    std::string column_reference(std::string_view name, const Type& type) const override;
     std::string quote_string(std::string_view text) const override;
     std::optional<std::string> literal(const Value& value) const override;
     std::optional<std::string> call(const ConnectorExpr& call, const std::vector<std::string>& args) const override;

@@ -170,12 +170,9 @@ MySqlColumnMapping map_mysql_column(const std::string& column_sql, const std::st
                t == "longblob") {
         m.type = Type::varbinary();
     } else if (t == "date" || t == "datetime" || t == "timestamp") {
+        // Zero dates ('0000-00-00', '2024-05-00') are read as NULL by the decoder; where MariaDB compares
+        // them (pushed filters, grouping, ordering, joins) MySqlDialect::column_reference maps them to NULL.
         m.type = t == "date" ? Type::date() : t == "datetime" ? Type::timestamp() : Type::timestamp_tz();
-        // Zero dates ('0000-00-00', '2024-05-00') are read as NULL. Mapping them in the column's read
-        // expression makes every pushed filter, grouping, ordering and join see the same NULL the engine sees
-        // (at the cost of index use for pushed date filters).
-        m.read_sql = "(CASE WHEN MONTH(" + column_sql + ") = 0 OR DAYOFMONTH(" + column_sql + ") = 0 THEN NULL ELSE " +
-                     column_sql + " END)";
     } else if (t == "year") {
         m.type = Type::smallint();
     } else if (t == "geometry" || t == "point" || t == "linestring" || t == "polygon" || t == "multipoint" ||

@@ -360,6 +360,7 @@ SqlTranslation translate_scan(const ScanRequest& request, const SqlDialect& dial
         }
     }
     std::vector<Type> types;
+    std::vector<std::string> order_sql;  // what ORDER BY uses for each output column
     bool aggregation_ok = !request.aggregation;
     if (request.aggregation && all_exact) {
         aggregation_ok = true;
@@ -386,6 +387,7 @@ SqlTranslation translate_scan(const ScanRequest& request, const SqlDialect& dial
             types.push_back(a.type);
         }
         if (aggregation_ok) {
+            order_sql = items;
             s.select_items = std::move(items);
             s.group_by = std::move(groups);
             s.grouped = true;
@@ -398,6 +400,7 @@ SqlTranslation translate_scan(const ScanRequest& request, const SqlDialect& dial
             s.select_items.push_back(dialect.quote_identifier(name));
             const ColumnInfo* c = find_column(columns, name);
             types.push_back(c ? c->type : Type::varchar());
+            order_sql.push_back(dialect.column_reference(name, types.back()));
         }
     }
     const bool base_exact = all_exact && aggregation_ok;
@@ -406,8 +409,8 @@ SqlTranslation translate_scan(const ScanRequest& request, const SqlDialect& dial
         order_ok = true;
         std::vector<std::string> items;
         for (const auto& key : request.order_by) {
-            if (key.output >= s.select_items.size()) { order_ok = false; break; }
-            auto item = dialect.order_item(s.select_items[key.output], types[key.output], key.descending, key.nulls_first);
+            if (key.output >= order_sql.size()) { order_ok = false; break; }
+            auto item = dialect.order_item(order_sql[key.output], types[key.output], key.descending, key.nulls_first);
             if (!item) { order_ok = false; break; }
             items.push_back(*item);
         }
@@ -443,8 +446,18 @@ std::optional<TableInfo> join_relation(PushedJoinType type, const ScanRequest& l
         for (const auto& [column, kind] : t.plan.constraint_accepted) {
             if (kind != PushdownKind::kExact) return std::nullopt;
         }
+        // Every column as the dialect compares it (e.g. a zero-date guard), so the join keys compare as the
+        // engine would; plain columns stay `*`.
         SqlSelect all = t.select;
-        all.select_items = {"*"};
+        all.select_items.clear();
+        bool plain = true;
+        for (const auto& c : columns_from_property(request.table.properties)) {
+            std::string reference = dialect.column_reference(c.name, c.type);
+            std::string quoted = dialect.quote_identifier(c.name);
+            plain &= reference == quoted;
+            all.select_items.push_back(reference == quoted ? quoted : reference + " AS " + quoted);
+        }
+        if (plain) all.select_items = {"*"};
         return "(" + all.sql(dialect) + ")";
     };
     auto left_sql = side(left);
