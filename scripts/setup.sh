@@ -9,7 +9,7 @@ PACKAGES=(
   libsimdjson-dev nlohmann-json3-dev libcli11-dev libfast-float-dev libutf8proc-dev libxxhash-dev
   libhowardhinnant-date-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
   clang libclang-rt-14-dev
-  libpq-dev libmariadb-dev libsqlite3-dev libsodium-dev libtomlplusplus-dev
+  libcurl4-openssl-dev libpq-dev libmariadb-dev libsqlite3-dev libsodium-dev libtomlplusplus-dev
   postgresql-15 postgresql-client-15 postgresql-15-mysql-fdw mariadb-server mariadb-client sqlite3
 )
 
