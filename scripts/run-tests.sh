@@ -23,7 +23,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # The TPC-H answer check compares with DuckDB's node package (bench-only, pinned by bench/package-lock.json).
-if [ -f bench/package.json ] && [ ! -d bench/node_modules/@duckdb/node-api ] && command -v npm >/dev/null; then
+if [ -f bench/package.json ] && { [ ! -d bench/node_modules/@duckdb/node-api ] || [ ! -x bench/node_modules/.bin/s3rver ]; } && command -v npm >/dev/null; then
     echo "== npm ci (bench)"
     (cd bench && npm ci --no-audit --no-fund --loglevel=error) || echo "run-tests: npm ci failed; the TPC-H check will fail"
 fi

@@ -27,7 +27,7 @@ fi
 
 command -v node >/dev/null || { echo "setup: node (Node.js 20 with npm) is required" >&2; exit 1; }
 # Test/bench-only npm packages (DuckDB as the reference engine), pinned by package-lock.json.
-if [ -f bench/package.json ] && [ ! -d bench/node_modules/@duckdb/node-api ]; then
+if [ -f bench/package.json ] && { [ ! -d bench/node_modules/@duckdb/node-api ] || [ ! -x bench/node_modules/.bin/s3rver ]; }; then
   (cd bench && npm ci --no-audit --no-fund --loglevel=error)
 fi
 echo "setup: dependencies ready"

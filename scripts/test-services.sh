@@ -10,17 +10,20 @@
 # MariaDB:    127.0.0.1:53306, user `fedq` password `fedq_pw` (all privileges on the databases fedq%, crm%,
 #             tpch%), root without password through the socket $FEDQ_SERVICES_DIR/mysql.sock, database `fedq_test`.
 # Both:       user `fedq_limited` password `fedq_limited_pw`: can log in, may read nothing of fedq's.
+# S3:         s3rver (bench/node_modules, `npm ci` in bench/) on 127.0.0.1:54569, data in $FEDQ_SERVICES_DIR/s3,
+#             credentials S3RVER / S3RVER (signatures are checked), bucket `fedq-test` created at startup.
 # Data lives under $FEDQ_SERVICES_DIR (default /tmp/fedq-services); nothing is written into the repository and
 # no fixtures are loaded (see tests/fixtures/load.sh). Run as root (PostgreSQL then runs as the `postgres` OS
 # user) or as an ordinary user (both servers then run as that user).
 # A compatible server already listening on a port (e.g. a developer's own) is used as is and never stopped.
-# Overrides: FEDQ_SERVICES_DIR, FEDQ_PG_PORT, FEDQ_MYSQL_PORT, FEDQ_PG_BIN, FEDQ_SERVICES_TIMEOUT (seconds).
+# Overrides: FEDQ_SERVICES_DIR, FEDQ_PG_PORT, FEDQ_MYSQL_PORT, FEDQ_S3_PORT, FEDQ_PG_BIN, FEDQ_SERVICES_TIMEOUT (seconds).
 set -euo pipefail
 unset MYSQL_PWD PGPASSWORD PGHOST PGPORT PGUSER PGDATABASE PGSERVICE  # the callers' client settings
 
 DIR=${FEDQ_SERVICES_DIR:-/tmp/fedq-services}
 PG_PORT=${FEDQ_PG_PORT:-55432}
 MY_PORT=${FEDQ_MYSQL_PORT:-53306}
+S3_PORT=${FEDQ_S3_PORT:-54569}
 TIMEOUT=${FEDQ_SERVICES_TIMEOUT:-90}
 PG_BIN=${FEDQ_PG_BIN:-/usr/lib/postgresql/15/bin}
 PG_DATA=$DIR/pg
@@ -35,6 +38,13 @@ USER_PW=fedq_pw
 LIMITED_USER=fedq_limited
 LIMITED_PW=fedq_limited_pw
 DB_NAME=fedq_test
+S3_DATA=$DIR/s3
+S3_PID=$DIR/s3rver.pid
+S3_LOG=$DIR/s3rver.log
+S3_BUCKET=fedq-test
+S3_KEY=S3RVER
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+S3RVER_BIN=$REPO_ROOT/bench/node_modules/.bin/s3rver
 
 log() { echo "test-services: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -301,6 +311,67 @@ my_stop() {
     rm -f "$MY_PID"
 }
 
+# ------------------------------------------------------------------------------------------------ s3rver
+
+s3_ready() {  # anything answering HTTP on the port (an unsigned request gets an S3 error document)
+    curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$S3_PORT/" 2>/dev/null
+}
+
+s3_pid() {
+    [ -f "$S3_PID" ] || return 1
+    local pid
+    pid=$(cat "$S3_PID" 2>/dev/null) || return 1
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+s3_start() {
+    local bg_pid=""
+    if s3_pid >/dev/null && s3_ready; then
+        log "s3rver already running on 127.0.0.1:$S3_PORT"
+        return 0
+    elif ! s3_pid >/dev/null && s3_ready; then
+        log "S3 server on 127.0.0.1:$S3_PORT is not managed by this script; using it"
+        return 0
+    fi
+    if ! s3_pid >/dev/null; then
+        [ -x "$S3RVER_BIN" ] || die "s3rver not installed: run (cd bench && npm ci)"
+        mkdir -p "$S3_DATA"
+        rm -f "$S3_PID"
+        log "starting s3rver on 127.0.0.1:$S3_PORT"
+        # s3rver encrypts ListObjectsV2 continuation tokens with DES: OpenSSL 3 needs the legacy provider.
+        NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--openssl-legacy-provider" setsid "$S3RVER_BIN" -d "$S3_DATA" -a 127.0.0.1 -p "$S3_PORT" -s --configure-bucket "$S3_BUCKET" \
+            </dev/null >>"$S3_LOG" 2>&1 9>&- &
+        bg_pid=$!
+        echo "$bg_pid" >"$S3_PID"
+    fi
+    local i
+    for ((i = 0; i < TIMEOUT * 2; i++)); do
+        s3_ready && return 0
+        if [ -n "$bg_pid" ] && ! kill -0 "$bg_pid" 2>/dev/null; then
+            tail_log "$S3_LOG"
+            rm -f "$S3_PID"
+            die "s3rver exited during startup"
+        fi
+        sleep 0.5
+    done
+    tail_log "$S3_LOG"
+    die "s3rver does not answer on 127.0.0.1:$S3_PORT"
+}
+
+s3_stop() {
+    local pid
+    pid=$(s3_pid) || { rm -f "$S3_PID"; return 0; }
+    log "stopping s3rver"
+    kill "$pid" 2>/dev/null || true
+    local i
+    for ((i = 0; i < 20; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.25
+    done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
+    rm -f "$S3_PID"
+}
+
 # ------------------------------------------------------------------------------------------------ main
 
 status() {
@@ -321,6 +392,12 @@ status() {
         echo "mariadb:    stopped"
         rc=1
     fi
+    if s3_ready; then
+        echo "s3rver:     running  127.0.0.1:$S3_PORT  data $S3_DATA"
+    else
+        echo "s3rver:     stopped"
+        rc=1
+    fi
     return $rc
 }
 
@@ -335,18 +412,20 @@ with_lock() {  # serialize concurrent start/stop calls
 cmd=${1:-status}
 case "$cmd" in
     start)
-        start_all() { pg_start; my_start; }
+        start_all() { pg_start; my_start; s3_start; }
         with_lock start_all
         status >/dev/null || die "services not up"
-        log "ready (postgres 127.0.0.1:$PG_PORT, mariadb 127.0.0.1:$MY_PORT; user $USER_NAME, database $DB_NAME)"
+        log "ready (postgres 127.0.0.1:$PG_PORT, mariadb 127.0.0.1:$MY_PORT, s3rver 127.0.0.1:$S3_PORT;" \
+            "user $USER_NAME, database $DB_NAME)"
         ;;
     stop)
         stop_all() {
             pg_stop
             my_stop
+            s3_stop
             if [ "${2:-}" = "--clean" ]; then
-                log "removing $PG_DATA $MY_DATA"
-                rm -rf "$PG_DATA" "$MY_DATA" "$PG_SOCK" "$DIR/pg-log" "$MY_LOG" "$DIR"/*.log
+                log "removing $PG_DATA $MY_DATA $S3_DATA"
+                rm -rf "$PG_DATA" "$MY_DATA" "$S3_DATA" "$PG_SOCK" "$DIR/pg-log" "$MY_LOG" "$DIR"/*.log
             fi
         }
         with_lock stop_all "$@"
@@ -367,6 +446,10 @@ FEDQ_TEST_PASSWORD=$USER_PW
 FEDQ_TEST_DATABASE=$DB_NAME
 FEDQ_TEST_LIMITED_USER=$LIMITED_USER
 FEDQ_TEST_LIMITED_PASSWORD=$LIMITED_PW
+FEDQ_S3_ENDPOINT=http://127.0.0.1:$S3_PORT
+FEDQ_S3_ACCESS_KEY_ID=$S3_KEY
+FEDQ_S3_SECRET_ACCESS_KEY=$S3_KEY
+FEDQ_S3_BUCKET=$S3_BUCKET
 EOF
         ;;
     *)

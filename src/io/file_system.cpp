@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "io/local_file_system.h"
+#include "io/s3_file_system.h"
 
 namespace fedq {
 
@@ -94,7 +95,11 @@ FileSystem& get_file_system(const std::string& path) {
     std::string scheme = path.substr(0, colon);
     for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (scheme == "file") return local;
-    if (scheme == "s3" || scheme == "s3a") raise(ErrorCode::kNotSupported, "S3 support is not built yet");
+    if (scheme == "s3" || scheme == "s3a") {
+        // Configured once, on first use, from the environment and ~/.aws/credentials.
+        static S3FileSystem s3(resolve_s3_config());
+        return s3;
+    }
     raise(ErrorCode::kInvalidParameter, "unsupported file system scheme '{}' in '{}'", scheme, path);
 }
 

@@ -43,8 +43,8 @@ class FileSystem {
     virtual bool exists(const std::string& path) = 0;
 };
 
-// The filesystem for a path's scheme: plain paths and file:// are local; s3:// is not built yet
-// (kNotSupported); an unknown scheme is kInvalidParameter. The returned object lives forever.
+// The filesystem for a path's scheme: plain paths and file:// are local; s3:// (and s3a://) is S3
+// configured from the environment on first use; an unknown scheme is kInvalidParameter. Lives forever.
 FileSystem& get_file_system(const std::string& path);
 
 // True if the text contains glob metacharacters (* ? [).
