@@ -100,5 +100,31 @@ if command -v script >/dev/null; then
     fi
 fi
 
+# s3:// paths through the S3 client, against the test services' s3rver (scripts/run-tests.sh exports its
+# settings; without them this part is not run).
+if [ -n "${FEDQ_S3_ENDPOINT:-}" ] && command -v curl >/dev/null; then
+    printf 'a,b\n1,x\n2,y\n3,"z,w"\n' > "$WORK/s3.csv"
+    sha=$(sha256sum "$WORK/s3.csv" | cut -d' ' -f1)
+    key="cli-test-$$/t.csv"
+    checks=$((checks + 1))
+    code=$(curl -s -o /dev/null -w "%{http_code}" --aws-sigv4 "aws:amz:us-east-1:s3" \
+        --user "$FEDQ_S3_ACCESS_KEY_ID:$FEDQ_S3_SECRET_ACCESS_KEY" -H "x-amz-content-sha256: $sha" \
+        -X PUT --data-binary @"$WORK/s3.csv" "$FEDQ_S3_ENDPOINT/$FEDQ_S3_BUCKET/$key")
+    [ "$code" = 200 ] || fail "s3 upload" "HTTP $code"
+    export AWS_ENDPOINT_URL_S3=$FEDQ_S3_ENDPOINT AWS_REGION=us-east-1
+    AWS_ACCESS_KEY_ID=$FEDQ_S3_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$FEDQ_S3_SECRET_ACCESS_KEY \
+        expect "s3 csv" 0 $'n,s,m\n3,6,"z,w"' -- --format csv \
+        -c "SELECT count(*) AS n, sum(a) AS s, max(b) AS m FROM 's3://$FEDQ_S3_BUCKET/$key'"
+    AWS_ACCESS_KEY_ID=NOSUCHKEY AWS_SECRET_ACCESS_KEY=wrong-secret-value \
+        expect "s3 bad credentials" 1 "" -- -c "SELECT count(*) FROM 's3://$FEDQ_S3_BUCKET/$key'"
+    expect_stderr "s3 bad credentials sqlstate" "28P01"
+    checks=$((checks + 1))
+    grep -q "wrong-secret-value" "$WORK/stderr" && fail "s3 error shows the secret"
+    AWS_ACCESS_KEY_ID=$FEDQ_S3_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$FEDQ_S3_SECRET_ACCESS_KEY \
+        expect "s3 missing key" 1 "" -- -c "SELECT count(*) FROM 's3://$FEDQ_S3_BUCKET/$key.nope'"
+    expect_stderr "s3 missing key sqlstate" "42P01"
+    unset AWS_ENDPOINT_URL_S3 AWS_REGION
+fi
+
 echo "cli_test: $((checks - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]
