@@ -583,6 +583,7 @@ LogicalPtr Binder::bind_table_ref(const ast::TableRef& ref, const Scope* outer, 
             std::string format;
             if (name == "read_csv" || name == "read_csv_auto") format = "csv";
             else if (name == "read_json" || name == "read_json_auto" || name == "read_ndjson") format = "json";
+            else if (name == "read_parquet" || name == "parquet_scan") format = "parquet";
             else fail_at(ErrorCode::kUndefinedFunction, ref.position, fmt::format("table function {} does not exist", fn.name.to_string()));
             std::string path;
             std::map<std::string, Value> options;

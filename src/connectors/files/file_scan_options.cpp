@@ -61,8 +61,9 @@ FileFormat resolve_file_format(const std::string& format, const std::string& pat
     std::string f = lower_copy(format);
     if (f == "csv" || f == "tsv") return FileFormat::kCsv;
     if (f == "json" || f == "jsonl" || f == "ndjson") return FileFormat::kJson;
+    if (f == "parquet") return FileFormat::kParquet;
     if (!f.empty())
-        raise(ErrorCode::kInvalidParameter, "unknown file format '{}' (expected csv or json)", format);
+        raise(ErrorCode::kInvalidParameter, "unknown file format '{}' (expected csv, json or parquet)", format);
     std::string base = lower_copy(strip_compression_extension(path));
     for (const char* ext : {".csv", ".tsv", ".txt", ".tbl"}) {
         if (ends_with(base, ext)) return FileFormat::kCsv;
@@ -70,7 +71,8 @@ FileFormat resolve_file_format(const std::string& format, const std::string& pat
     for (const char* ext : {".json", ".jsonl", ".ndjson"}) {
         if (ends_with(base, ext)) return FileFormat::kJson;
     }
-    raise(ErrorCode::kInvalidParameter, "cannot tell the file format of '{}'; give format => 'csv' or 'json'",
+    if (ends_with(base, ".parquet") || ends_with(base, ".pq")) return FileFormat::kParquet;
+    raise(ErrorCode::kInvalidParameter, "cannot tell the file format of '{}'; give format => 'csv', 'json' or 'parquet'",
           path);
 }
 

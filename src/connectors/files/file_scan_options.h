@@ -15,7 +15,7 @@
 
 namespace fedq {
 
-enum class FileFormat : uint8_t { kCsv, kJson };
+enum class FileFormat : uint8_t { kCsv, kJson, kParquet };
 
 struct FileScanOptions {
     FileFormat format = FileFormat::kCsv;

@@ -8,6 +8,7 @@
 #include "connectors/files/file_scan_options.h"
 #include "formats/csv_reader.h"
 #include "formats/json_reader.h"
+#include "formats/parquet_reader.h"
 #include "io/file_system.h"
 #include "io/input_stream.h"
 
@@ -40,6 +41,7 @@ struct ScanTable {
     bool multiline = false;
     JsonFormat json_format = JsonFormat::kNewlineDelimited;
     bool ignore_errors = false;
+    std::vector<size_t> parquet_columns;  // Parquet: the reader's column index of each table column
 
     static ScanTable from(const TableHandle& handle) {
         const json& p = handle.properties;
@@ -47,7 +49,8 @@ struct ScanTable {
             raise(ErrorCode::kInternal, "files connector: table handle '{}' has no file list", handle.table);
         }
         ScanTable t;
-        t.format = p.at("format").get<std::string>() == "json" ? FileFormat::kJson : FileFormat::kCsv;
+        const std::string format = p.at("format").get<std::string>();
+        t.format = format == "json" ? FileFormat::kJson : format == "parquet" ? FileFormat::kParquet : FileFormat::kCsv;
         t.compression = parse_compression(p.at("compression").get<std::string>());
         for (const auto& f : p.at("files"))
             t.files.push_back({f.at("path").get<std::string>(), f.at("size").get<uint64_t>()});
@@ -55,7 +58,9 @@ struct ScanTable {
             t.names.push_back(c.at("name").get<std::string>());
             t.types.push_back(type_from_json(c.at("type")));
         }
-        if (t.format == FileFormat::kCsv) {
+        if (t.format == FileFormat::kParquet) {
+            for (const auto& index : p.at("parquet_columns")) t.parquet_columns.push_back(index.get<size_t>());
+        } else if (t.format == FileFormat::kCsv) {
             t.dialect = csv_dialect_from_json(p.at("csv"));
             t.multiline = p.at("csv").value("multiline", false);
             t.ignore_errors = t.dialect.ignore_errors;
@@ -83,6 +88,7 @@ struct ScanTable {
     }
 
     bool splittable(const FileInfo& file) const {
+        if (format == FileFormat::kParquet) return false;  // split by row groups instead
         if (resolve_compression(compression, file.path) != Compression::kNone) return false;
         if (format == FileFormat::kCsv) return !multiline;
         return json_format == JsonFormat::kNewlineDelimited;
@@ -122,6 +128,69 @@ class FormatReaderOf final : public FormatReader {
   private:
     std::unique_ptr<Reader> reader_;
 };
+
+// One row group of a Parquet file (the projected column chunks only).
+class ParquetRowGroupReader final : public FormatReader {
+  public:
+    ParquetRowGroupReader(std::unique_ptr<ParquetReader> reader, size_t row_group, std::vector<size_t> projection,
+                          size_t batch_rows)
+        : reader_(std::move(reader)), row_group_(row_group), projection_(std::move(projection)), batch_rows_(batch_rows) {}
+    bool next(Batch& batch) override {
+        if (!loaded_) {
+            loaded_ = true;
+            if (projection_.empty()) {
+                // No column wanted (count(*)): rows without columns.
+                int64_t rows = reader_->row_group_rows(row_group_);
+                for (int64_t done = 0; done < rows; done += static_cast<int64_t>(batch_rows_)) {
+                    Batch b;
+                    b.num_rows = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(batch_rows_), rows - done));
+                    batches_.push_back(std::move(b));
+                }
+            } else {
+                batches_ = reader_->read_row_group(row_group_, projection_, batch_rows_);
+            }
+            const auto& chunks = reader_->metadata().row_groups.at(row_group_).columns;
+            for (size_t column : projection_) {
+                int leaf = reader_->columns().at(column).leaf;
+                if (leaf >= 0 && static_cast<size_t>(leaf) < chunks.size() && chunks[leaf].meta) {
+                    bytes_ += static_cast<uint64_t>(std::max<int64_t>(chunks[leaf].meta->total_compressed_size, 0));
+                }
+            }
+        }
+        if (next_ >= batches_.size()) return false;
+        batch = std::move(batches_[next_++]);
+        return true;
+    }
+    uint64_t source_bytes_read() const override { return bytes_; }
+
+  private:
+    std::unique_ptr<ParquetReader> reader_;
+    size_t row_group_;
+    std::vector<size_t> projection_;
+    size_t batch_rows_;
+    bool loaded_ = false;
+    std::vector<Batch> batches_;
+    size_t next_ = 0;
+    uint64_t bytes_ = 0;
+};
+
+// Whether a row group may hold rows the constraint accepts, from its min/max statistics.
+bool row_group_may_match(const ParquetReader& reader, size_t row_group, const ScanTable& table,
+                         const Constraint& constraint) {
+    for (const auto& [name, domain] : constraint.domains()) {
+        auto column = table.find(name);
+        if (!column || domain.is_all()) continue;
+        const Type& type = table.types[*column];
+        if (type.is_floating() || type.is_nested()) continue;  // NaN ordering; no statistics for nested
+        ParquetColumnStats stats = reader.statistics(row_group, table.parquet_columns[*column]);
+        if (!stats.min || !stats.max || stats.min->type() != type || stats.max->type() != type) continue;
+        bool may_have_nulls = !stats.null_count || *stats.null_count > 0;
+        Domain present = Domain::range(type, Range{{*stats.min, true}, {*stats.max, true}});
+        if (may_have_nulls) present = present.union_with(Domain::only_null(type));
+        if (present.intersect(domain).is_none()) return false;
+    }
+    return true;
+}
 
 // Reads nothing (a Constraint that no row can satisfy).
 class EmptyReader final : public FormatReader {
@@ -277,8 +346,20 @@ TableInfo FilesConnector::resolve(const std::string& path, const std::string& fo
 
     std::vector<std::string> names;
     std::vector<Type> types;
-    auto input = open_input_stream(fs.open(files[0].path), scan.compression);
-    if (file_format == FileFormat::kCsv) {
+    if (file_format == FileFormat::kParquet) {
+        properties["format"] = "parquet";
+        auto reader = ParquetReader::open(files[0].path);
+        json indexes = json::array();
+        for (size_t i = 0; i < reader->columns().size(); ++i) {
+            const ParquetColumn& c = reader->columns()[i];
+            if (!c.supported) continue;  // MAP, deeper nesting, ...: not offered as a column yet
+            names.push_back(c.name);
+            types.push_back(c.type);
+            indexes.push_back(i);
+        }
+        properties["parquet_columns"] = std::move(indexes);
+    } else if (auto input = open_input_stream(fs.open(files[0].path), scan.compression);
+               file_format == FileFormat::kCsv) {
         CsvSchema schema = sniff_csv(*input, scan.csv);
         json csv = csv_dialect_to_json(schema.dialect);
         csv["multiline"] = schema.multiline_fields;
@@ -316,6 +397,29 @@ ScanPlan FilesConnector::plan_scan(const ScanRequest& request) {
     plan.limit_accepted = request.limit.has_value();
     double total = 0;
     for (const auto& f : table.files) total += static_cast<double>(f.size);
+    if (table.format == FileFormat::kParquet && !request.constraint.is_none()) {
+        // One split per row group; row groups whose statistics exclude the constraint are skipped.
+        size_t pruned = 0;
+        for (size_t i = 0; i < table.files.size(); ++i) {
+            auto reader = ParquetReader::open(table.files[i].path);
+            for (size_t g = 0; g < reader->num_row_groups(); ++g) {
+                if (!row_group_may_match(*reader, g, table, request.constraint)) {
+                    ++pruned;
+                    continue;
+                }
+                Split split;
+                split.payload = {{"file", i}, {"path", table.files[i].path}, {"row_group", g}};
+                split.description = fmt::format("{} row group {}", base_name(table.files[i].path), g);
+                split.estimated_rows = static_cast<double>(reader->row_group_rows(g));
+                plan.splits.push_back(std::move(split));
+            }
+        }
+        plan.description = fmt::format("parquet {} file{}, {}, {} row group split{}{}", table.files.size(),
+                                       table.files.size() == 1 ? "" : "s", format_bytes(total), plan.splits.size(),
+                                       plan.splits.size() == 1 ? "" : "s",
+                                       pruned ? fmt::format(", {} row groups pruned by statistics", pruned) : "");
+        return plan;
+    }
     if (!request.constraint.is_none()) {
         uint64_t target = std::max<uint64_t>(request.target_splits, 1);
         uint64_t piece = std::max<uint64_t>(kMinSplitBytes, static_cast<uint64_t>(total) / target);
@@ -374,6 +478,20 @@ std::unique_ptr<BatchReader> FilesConnector::read_split(const ScanRequest& reque
         filters.emplace_back(slot_of(*column), DomainFilter(domain, table.types[*column]));
     }
 
+    if (table.format == FileFormat::kParquet) {
+        std::unique_ptr<FormatReader> reader;
+        if (request.constraint.is_none()) {
+            reader = std::make_unique<EmptyReader>();
+        } else {
+            std::vector<size_t> projection;
+            for (size_t column : read_columns) projection.push_back(table.parquet_columns.at(column));
+            reader = std::make_unique<ParquetRowGroupReader>(ParquetReader::open(path),
+                                                             split.payload.at("row_group").get<size_t>(),
+                                                             std::move(projection), request.batch_rows);
+        }
+        return std::make_unique<FileScanReader>(std::move(reader), std::move(filters), std::move(output_columns),
+                                                request.batch_rows, request.limit, context);
+    }
     FileSystem& fs = get_file_system(path);
     const bool ranged = end > 0;
     std::unique_ptr<InputStream> input;
