@@ -174,7 +174,8 @@ class ParquetRowGroupReader final : public FormatReader {
     uint64_t bytes_ = 0;
 };
 
-// Whether a row group may hold rows the constraint accepts, from its min/max statistics.
+// Whether a row group may hold rows the constraint accepts, from its min/max statistics and, for
+// equality / IN constraints, its dictionary.
 bool row_group_may_match(const ParquetReader& reader, size_t row_group, const ScanTable& table,
                          const Constraint& constraint) {
     for (const auto& [name, domain] : constraint.domains()) {
@@ -188,6 +189,20 @@ bool row_group_may_match(const ParquetReader& reader, size_t row_group, const Sc
         Domain present = Domain::range(type, Range{{*stats.min, true}, {*stats.max, true}});
         if (may_have_nulls) present = present.union_with(Domain::only_null(type));
         if (present.intersect(domain).is_none()) return false;
+        // Equality / IN: a dictionary-encoded chunk holds only its dictionary's values.
+        if (auto wanted = domain.discrete_values(); wanted && !(domain.null_allowed() && may_have_nulls)) {
+            auto dictionary = reader.dictionary_values(row_group, table.parquet_columns[*column], 10000);
+            if (dictionary) {
+                bool any = false;
+                for (const Value& v : *dictionary) {
+                    if (v.type() == type && domain.contains(v)) {
+                        any = true;
+                        break;
+                    }
+                }
+                if (!any) return false;
+            }
+        }
     }
     return true;
 }
