@@ -359,27 +359,13 @@ void json_rows(const Batch& batch, const std::vector<std::string>& keys, bool ar
     }
 }
 
-void write_csv(const QueryResult& result, std::ostream& out) {
-    std::string buffer, scratch;
-    csv_header(result.column_names, buffer);
-    for (const Batch& batch : result.batches) csv_rows(batch, buffer, scratch, out);
-    flush(buffer, out);
-}
-
-void write_tsv(const QueryResult& result, std::ostream& out) {
-    std::string buffer, scratch;
-    tsv_header(result.column_names, buffer);
-    for (const Batch& batch : result.batches) tsv_rows(batch, buffer, scratch, out);
-    flush(buffer, out);
-}
-
-void write_json_rows(const QueryResult& result, std::ostream& out, bool array) {
+// One JSON array of objects (NDJSON goes through StreamingWriter).
+void write_json_rows(const QueryResult& result, std::ostream& out) {
     std::vector<std::string> keys = json_keys(result.column_names);
-    std::string buffer;
-    if (array) buffer += '[';
+    std::string buffer = "[";
     bool first = true;
-    for (const Batch& batch : result.batches) json_rows(batch, keys, array, first, buffer, out);
-    if (array) buffer += "]\n";
+    for (const Batch& batch : result.batches) json_rows(batch, keys, true, first, buffer, out);
+    buffer += "]\n";
     flush(buffer, out);
 }
 
@@ -698,16 +684,16 @@ void write_result(const QueryResult& result, const FormatOptions& options, std::
             write_table(result, options, out);
             break;
         case OutputFormat::kCsv:
-            write_csv(result, out);
-            break;
         case OutputFormat::kTsv:
-            write_tsv(result, out);
+        case OutputFormat::kNdjson: {
+            StreamingWriter writer(options.format, out);
+            writer.begin(result.column_names, result.column_types);
+            for (const Batch& batch : result.batches) writer.write_rows(batch);
+            writer.finish();
             break;
+        }
         case OutputFormat::kJson:
-            write_json_rows(result, out, true);
-            break;
-        case OutputFormat::kNdjson:
-            write_json_rows(result, out, false);
+            write_json_rows(result, out);
             break;
         case OutputFormat::kMarkdown:
             write_markdown(result, options, out);
@@ -727,7 +713,9 @@ void StreamingWriter::begin(const std::vector<std::string>& names, const std::ve
     else keys_ = json_keys(names);
 }
 
-void StreamingWriter::write(Batch&& batch) {
+void StreamingWriter::write(Batch&& batch) { write_rows(batch); }
+
+void StreamingWriter::write_rows(const Batch& batch) {
     if (format_ == OutputFormat::kCsv) {
         csv_rows(batch, buffer_, scratch_, out_);
     } else if (format_ == OutputFormat::kTsv) {

@@ -35,13 +35,15 @@ struct FormatOptions {
 void write_result(const QueryResult& result, const FormatOptions& options, std::ostream& out);
 
 // Writes a query's rows as the engine produces them (ResultSink): CSV, TSV and NDJSON need no look at
-// the whole result, so a result of any size streams to the output with bounded memory.
+// the whole result, so a result of any size streams to the output with bounded memory. write_result uses
+// it for collected results in these formats too.
 class StreamingWriter final : public ResultSink {
 public:
     StreamingWriter(OutputFormat format, std::ostream& out) : format_(format), out_(out) {}
     static bool supports(OutputFormat format);
     void begin(const std::vector<std::string>& names, const std::vector<Type>& types) override;
     void write(Batch&& batch) override;
+    void write_rows(const Batch& batch);
     // Flushes what is buffered (after execute returns, also after an error).
     void finish();
     bool began() const { return began_; }

@@ -110,12 +110,7 @@ public:
         auto statements = parse_sql(sql);
         if (statements.empty()) return message_result("");
         if (statements.size() > 1) raise(ErrorCode::kSyntax, "execute() takes one statement; use execute_script for several");
-        result_sink_ = sink;
-        struct Reset {
-            ResultSink*& sink;
-            ~Reset() { sink = nullptr; }
-        } reset{result_sink_};
-        return execute_statement(*statements[0]);
+        return execute_statement(*statements[0], sink);
     }
 
     std::vector<QueryResult> execute_script(std::string_view sql) {
@@ -217,7 +212,8 @@ private:
         return optimize(std::move(bound.plan), oc);
     }
 
-    QueryResult run_query(const ast::Query& query) {
+    // `consumer`: stream the rows to it instead of collecting them in the result.
+    QueryResult run_query(const ast::Query& query, ResultSink* consumer) {
         auto context = make_context();
         Running running(*this, context.get());
         std::vector<std::string> names;
@@ -226,9 +222,8 @@ private:
         QueryResult result;
         result.column_names = std::move(names);
         for (const auto& o : plan->outputs) result.column_types.push_back(o.type);
-        if (ResultSink* consumer = result_sink_) {
+        if (consumer) {
             // Streamed: each batch goes to the consumer as it is produced.
-            result_sink_ = nullptr;  // a nested query (none today) must not write into it
             consumer->begin(result.column_names, result.column_types);
             uint64_t rows = 0;
             CallbackSink sink([&](Batch&& batch) {
@@ -382,11 +377,11 @@ private:
         return text_result({"Column", "Type", "Extra", "Comment"}, rows);
     }
 
-    QueryResult execute_statement(const ast::Statement& statement) {
+    QueryResult execute_statement(const ast::Statement& statement, ResultSink* sink = nullptr) {
         try {
             switch (statement.kind) {
                 case ast::StatementKind::kQuery:
-                    return run_query(*static_cast<const ast::QueryStatement&>(statement).query);
+                    return run_query(*static_cast<const ast::QueryStatement&>(statement).query, sink);
                 case ast::StatementKind::kExplain: return explain(static_cast<const ast::ExplainStatement&>(statement));
                 case ast::StatementKind::kUse: {
                     const auto& parts = static_cast<const ast::UseStatement&>(statement).name.parts;
@@ -443,7 +438,6 @@ private:
     SessionState session_;
     std::map<std::string, std::string> settings_;
     mutable std::mutex running_mutex_;
-    ResultSink* result_sink_ = nullptr;  // set for the duration of execute(sql, sink)
     QueryContext* running_ = nullptr;
 };
 
