@@ -88,6 +88,14 @@ bool glob_match_segment(std::string_view pattern, std::string_view name) {
     return p == pattern.size();
 }
 
+std::unique_ptr<WritableFile> FileSystem::create(const std::string& path) {
+    raise(ErrorCode::kNotSupported, "cannot write '{}': the {} file system is read-only", path, scheme());
+}
+
+bool FileSystem::remove(const std::string& path) {
+    raise(ErrorCode::kNotSupported, "cannot delete '{}': the {} file system is read-only", path, scheme());
+}
+
 FileSystem& get_file_system(const std::string& path) {
     static LocalFileSystem local;
     size_t colon = path.find("://");

@@ -30,6 +30,24 @@ class RandomAccessFile {
     virtual size_t read_at(uint64_t offset, size_t length, void* dest) = 0;
 };
 
+// A file being written. Bytes appended are invisible to readers until commit() succeeds: a local file is
+// written under a hidden temporary name in the target directory and renamed by commit(); an S3 object is
+// a multipart upload whose parts go up while appending and which CompleteMultipartUpload makes visible at
+// commit() (a small object is one PUT at commit()). abort() (also run by the destructor when neither was
+// called) discards everything written. Not thread-safe: one writer at a time.
+class WritableFile {
+  public:
+    virtual ~WritableFile() = default;
+    virtual const std::string& path() const = 0;
+    virtual void append(const void* data, size_t length) = 0;
+    void append(std::string_view text) { append(text.data(), text.size()); }
+    virtual uint64_t bytes_written() const = 0;
+    // Makes the file visible at path() (replacing an existing one). Throws kIo on failure.
+    virtual void commit() = 0;
+    // Discards the file. Never throws.
+    virtual void abort() noexcept = 0;
+};
+
 class FileSystem {
   public:
     virtual ~FileSystem() = default;
@@ -41,6 +59,12 @@ class FileSystem {
     // Result sorted by path. No match -> kUndefinedTable "no files match 'pattern'".
     virtual std::vector<FileInfo> glob(const std::string& pattern) = 0;
     virtual bool exists(const std::string& path) = 0;
+
+    // Starts writing `path` (local: missing parent directories are created). See WritableFile.
+    // (Default: kNotSupported, for read-only file systems.)
+    virtual std::unique_ptr<WritableFile> create(const std::string& path);
+    // Deletes a file; false when it did not exist. Throws kIo on other failures. (Default: kNotSupported.)
+    virtual bool remove(const std::string& path);
 };
 
 // The filesystem for a path's scheme: plain paths and file:// are local; s3:// (and s3a://) is S3
