@@ -667,7 +667,16 @@ std::string format_bytes(uint64_t bytes) {
 std::string format_stats_line(uint64_t rows, const QueryStats& stats, bool with_timing) {
     std::string out = "(" + row_count_text(rows);
     if (with_timing) out += fmt::format(", {:.3f} s", stats.elapsed_seconds);
-    out += ", " + format_bytes(stats.bytes_scanned) + " scanned)";
+    out += ", " + format_bytes(stats.bytes_scanned) + " scanned";
+    // Per source when the query read more than one (what each source was billed for).
+    if (stats.bytes_by_source.size() > 1) {
+        std::string sep = ": ";
+        for (const auto& [source, bytes] : stats.bytes_by_source) {
+            out += sep + source + " " + format_bytes(bytes);
+            sep = ", ";
+        }
+    }
+    out += ")";
     return out;
 }
 

@@ -238,6 +238,7 @@ private:
         }
         result.stats.rows = result.row_count;
         result.stats.bytes_scanned = context->bytes_read;
+        result.stats.bytes_by_source = context->bytes_by_source();
         result.stats.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - context->start).count();
         return result;
     }
@@ -270,8 +271,14 @@ private:
                 }
                 return out;
             });
-            text += fmt::format("Total: {} rows in {:.3f} s, {} scanned, peak memory {}\n", rows, elapsed,
-                                MemoryTracker::format_bytes(static_cast<int64_t>(context->bytes_read.load())),
+            std::string by_source;
+            for (const auto& [source, bytes] : context->bytes_by_source()) {
+                by_source += fmt::format("{}{} {}", by_source.empty() ? " (" : ", ", source,
+                                         MemoryTracker::format_bytes(static_cast<int64_t>(bytes)));
+            }
+            if (!by_source.empty()) by_source += ")";
+            text += fmt::format("Total: {} rows in {:.3f} s, {} scanned{}, peak memory {}\n", rows, elapsed,
+                                MemoryTracker::format_bytes(static_cast<int64_t>(context->bytes_read.load())), by_source,
                                 MemoryTracker::format_bytes(context->memory.peak()));
         } else {
             text = explain_plan(*plan);

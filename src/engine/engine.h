@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "types/type.h"
@@ -21,6 +22,8 @@ struct QueryStats {
     double elapsed_seconds = 0;
     uint64_t rows = 0;
     uint64_t bytes_scanned = 0;
+    // bytes_scanned per source (catalog name; "files" for paths in FROM), in the order sources were first read.
+    std::vector<std::pair<std::string, uint64_t>> bytes_by_source;
 };
 
 struct QueryResult {

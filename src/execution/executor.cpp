@@ -19,6 +19,7 @@ public:
     ScanSource(const LogicalNode& node, QueryContext& context) : node_(node), context_(context) {
         context_.splits_total += node.pushdown.plan.splits.size();
         metrics_ = &context_.stats(&node).scan;
+        source_bytes_ = &context_.source_bytes(node.catalog_name.empty() ? std::string("files") : node.catalog_name);
     }
 
     struct Local {
@@ -49,7 +50,10 @@ public:
                 if (bytes > local->bytes_seen) {
                     // Shared counter: add what this scan read since this thread last looked.
                     uint64_t seen = bytes_seen_.exchange(bytes);
-                    if (bytes > seen) context_.bytes_read += bytes - seen;
+                    if (bytes > seen) {
+                        context_.bytes_read += bytes - seen;
+                        *source_bytes_ += bytes - seen;
+                    }
                     local->bytes_seen = bytes;
                 }
                 if (batch.num_rows == 0) continue;
@@ -64,6 +68,7 @@ private:
     const LogicalNode& node_;
     QueryContext& context_;
     ScanMetrics* metrics_;
+    std::atomic<uint64_t>* source_bytes_;
     std::atomic<size_t> next_split_{0};
     std::atomic<uint64_t> bytes_seen_{0};
 };

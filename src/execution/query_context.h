@@ -64,6 +64,23 @@ struct QueryContext {
     std::atomic<uint64_t> splits_done{0};
     std::atomic<uint64_t> splits_total{0};
 
+    // Bytes read from each source (catalog name; "files" for paths in FROM), in first-scan order. The
+    // reference stays valid for the context's life: scans keep it and add to it without locking.
+    std::atomic<uint64_t>& source_bytes(const std::string& source) {
+        std::lock_guard lock(stats_mutex_);
+        for (auto& [name, bytes] : source_bytes_) {
+            if (name == source) return *bytes;
+        }
+        source_bytes_.emplace_back(source, std::make_unique<std::atomic<uint64_t>>(0));
+        return *source_bytes_.back().second;
+    }
+    std::vector<std::pair<std::string, uint64_t>> bytes_by_source() const {
+        std::lock_guard lock(stats_mutex_);
+        std::vector<std::pair<std::string, uint64_t>> out;
+        for (const auto& [name, bytes] : source_bytes_) out.emplace_back(name, bytes->load());
+        return out;
+    }
+
     bool collect_stats = false;
     OperatorStats& stats(const LogicalNode* node) {
         std::lock_guard lock(stats_mutex_);
@@ -83,6 +100,7 @@ struct QueryContext {
 
 private:
     mutable std::mutex stats_mutex_;
+    std::vector<std::pair<std::string, std::unique_ptr<std::atomic<uint64_t>>>> source_bytes_;
     std::map<const LogicalNode*, std::unique_ptr<OperatorStats>> stats_;
 };
 

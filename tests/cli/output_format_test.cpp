@@ -233,6 +233,11 @@ TEST(OutputFormat, BytesAndStatsLine) {
     stats.bytes_scanned = 12300000;
     EXPECT_EQ(format_stats_line(3, stats, true), "(3 rows, 0.123 s, 12.3 MB scanned)");
     EXPECT_EQ(format_stats_line(1, stats, false), "(1 row, 12.3 MB scanned)");
+    // One source: no breakdown; several: bytes per source in the order they were read.
+    stats.bytes_by_source = {{"lake", 12300000}};
+    EXPECT_EQ(format_stats_line(1, stats, false), "(1 row, 12.3 MB scanned)");
+    stats.bytes_by_source = {{"lake", 12000000}, {"pg", 300000}};
+    EXPECT_EQ(format_stats_line(1, stats, false), "(1 row, 12.3 MB scanned: lake 12.0 MB, pg 300.0 KB)");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include <unistd.h>
@@ -296,6 +297,42 @@ TEST(EngineStreaming, OtherStatementsReturnTheirResult) {
     // Errors still raise, before anything is streamed.
     EXPECT_THROW(engine.execute("SELECT nope FROM (VALUES 1) t(x)", sink), Error);
     EXPECT_EQ(sink.begins, 0);
+}
+
+}  // namespace
+}  // namespace fedq
+
+namespace fedq {
+namespace {
+
+// Bytes scanned are counted per source (catalog, "files" for paths) in the result's stats and in the
+// EXPLAIN ANALYZE total line.
+TEST(EngineStats, BytesScannedPerSource) {
+    auto dir = std::filesystem::temp_directory_path() / ("fedq_bytes_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::string csv = (dir / "a.csv").string();
+    {
+        std::ofstream out(csv);
+        out << "id,name\n";
+        for (int i = 0; i < 1000; ++i) out << i << ",name" << i << "\n";
+    }
+    Engine engine;
+    QueryResult one = engine.execute("SELECT count(*) FROM '" + csv + "'");
+    ASSERT_EQ(one.stats.bytes_by_source.size(), 1u);
+    EXPECT_EQ(one.stats.bytes_by_source[0].first, "files");
+    EXPECT_EQ(one.stats.bytes_by_source[0].second, one.stats.bytes_scanned);
+    EXPECT_GE(one.stats.bytes_scanned, std::filesystem::file_size(csv) - 1);
+
+    QueryResult two = engine.execute("SELECT count(*) FROM '" + csv + "' a, '" + csv + "' b WHERE a.id = b.id");
+    ASSERT_EQ(two.stats.bytes_by_source.size(), 1u);
+    EXPECT_EQ(two.stats.bytes_by_source[0].second, two.stats.bytes_scanned);
+    EXPECT_GE(two.stats.bytes_scanned, 2 * (std::filesystem::file_size(csv) - 1));
+
+    std::string plan;
+    for (const auto& b : engine.execute("EXPLAIN ANALYZE SELECT count(*) FROM '" + csv + "'").batches)
+        for (size_t i = 0; i < b.num_rows; ++i) plan += b.column(0).value_at(i).to_string() + "\n";
+    EXPECT_NE(plan.find("scanned (files "), std::string::npos) << plan;
+    std::filesystem::remove_all(dir);
 }
 
 }  // namespace
