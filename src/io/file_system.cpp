@@ -1,5 +1,10 @@
 #include "io/file_system.h"
 
+#include <cctype>
+#include <map>
+#include <memory>
+#include <mutex>
+
 #include "common/error.h"
 #include "io/local_file_system.h"
 #include "io/s3_file_system.h"
@@ -96,19 +101,67 @@ bool FileSystem::remove(const std::string& path) {
     raise(ErrorCode::kNotSupported, "cannot delete '{}': the {} file system is read-only", path, scheme());
 }
 
-FileSystem& get_file_system(const std::string& path) {
+namespace {
+
+LocalFileSystem& local_file_system() {
     static LocalFileSystem local;
+    return local;
+}
+
+// Lower-cased scheme of a path ("" for a plain local path).
+std::string scheme_of(const std::string& path) {
     size_t colon = path.find("://");
-    if (colon == std::string::npos) return local;
+    if (colon == std::string::npos) return "";
     std::string scheme = path.substr(0, colon);
     for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (scheme == "file") return local;
+    return scheme;
+}
+
+struct S3ProfileRegistry {
+    std::mutex mutex;
+    std::map<std::string, std::shared_ptr<S3FileSystem>> profiles;
+    // Replaced profiles stay alive: references handed out by get_file_system() must remain valid.
+    std::vector<std::shared_ptr<S3FileSystem>> retired;
+};
+
+S3ProfileRegistry& s3_profiles() {
+    static S3ProfileRegistry registry;
+    return registry;
+}
+
+}  // namespace
+
+FileSystem& get_file_system(const std::string& path) {
+    std::string scheme = scheme_of(path);
+    if (scheme.empty() || scheme == "file") return local_file_system();
     if (scheme == "s3" || scheme == "s3a") {
         // Configured once, on first use, from the environment and ~/.aws/credentials.
         static S3FileSystem s3(resolve_s3_config());
         return s3;
     }
     raise(ErrorCode::kInvalidParameter, "unsupported file system scheme '{}' in '{}'", scheme, path);
+}
+
+void register_s3_profile(const std::string& name, S3Config config) {
+    if (name.empty()) raise(ErrorCode::kInvalidParameter, "an S3 profile needs a name");
+    auto fs = std::make_shared<S3FileSystem>(std::move(config));
+    auto& registry = s3_profiles();
+    std::lock_guard lock(registry.mutex);
+    auto& slot = registry.profiles[name];
+    if (slot) registry.retired.push_back(std::move(slot));
+    slot = std::move(fs);
+}
+
+FileSystem& get_file_system(const std::string& path, const std::string& s3_profile) {
+    if (s3_profile.empty()) return get_file_system(path);
+    std::string scheme = scheme_of(path);
+    if (scheme != "s3" && scheme != "s3a") return get_file_system(path);
+    auto& registry = s3_profiles();
+    std::lock_guard lock(registry.mutex);
+    auto it = registry.profiles.find(s3_profile);
+    if (it == registry.profiles.end())
+        raise(ErrorCode::kInternal, "unknown S3 profile '{}' (for '{}')", s3_profile, path);
+    return *it->second;
 }
 
 }  // namespace fedq

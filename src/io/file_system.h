@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "io/aws_credentials.h"
+
 namespace fedq {
 
 struct FileInfo {
@@ -70,6 +72,15 @@ class FileSystem {
 // The filesystem for a path's scheme: plain paths and file:// are local; s3:// (and s3a://) is S3
 // configured from the environment on first use; an unknown scheme is kInvalidParameter. Lives forever.
 FileSystem& get_file_system(const std::string& path);
+
+// Per-catalog S3 settings. register_s3_profile stores a named S3 configuration for the life of the process
+// (re-registering a name replaces it for later lookups; file systems and files obtained before keep working
+// with the old configuration). The name "" is reserved for the environment-configured default
+// (kInvalidParameter).
+void register_s3_profile(const std::string& name, S3Config config);
+// Like get_file_system(path), but s3:// paths use the named profile's configuration ("" = the
+// environment-configured default). Non-S3 paths ignore the profile. Unknown profile -> kInternal.
+FileSystem& get_file_system(const std::string& path, const std::string& s3_profile);
 
 // True if the text contains glob metacharacters (* ? [).
 bool has_glob_characters(std::string_view text);

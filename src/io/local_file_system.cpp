@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <random>
 
 #include "common/error.h"
 
@@ -42,6 +43,123 @@ class LocalFile final : public RandomAccessFile {
     int fd_;
     uint64_t size_;
 };
+
+// Hidden temporary file next to the target; renamed over it by commit(). Small appends are buffered.
+class LocalWritableFile final : public WritableFile {
+  public:
+    static constexpr size_t kBufferSize = 1u << 20;
+
+    LocalWritableFile(std::string path, std::string target, std::string temp, int fd, bool sync)
+        : path_(std::move(path)), target_(std::move(target)), temp_(std::move(temp)), fd_(fd), sync_(sync) {}
+    ~LocalWritableFile() override { abort(); }
+
+    const std::string& path() const override { return path_; }
+    uint64_t bytes_written() const override { return bytes_written_; }
+
+    void append(const void* data, size_t length) override {
+        check_open("append to");
+        if (length == 0) return;
+        const char* bytes = static_cast<const char*>(data);
+        if (buffer_.size() + length > kBufferSize) {
+            flush();
+            if (length >= kBufferSize) {
+                write_fully(bytes, length);
+                bytes_written_ += length;
+                return;
+            }
+        }
+        if (buffer_.capacity() < kBufferSize) buffer_.reserve(kBufferSize);
+        buffer_.insert(buffer_.end(), bytes, bytes + length);
+        bytes_written_ += length;
+    }
+
+    void commit() override {
+        check_open("commit");
+        try {
+            flush();
+            if (sync_ && ::fsync(fd_) != 0)
+                raise(ErrorCode::kIo, "cannot write '{}': fsync failed: {}", path_, std::strerror(errno));
+            int fd = fd_;
+            fd_ = -1;
+            if (::close(fd) != 0)
+                raise(ErrorCode::kIo, "cannot write '{}': {}", path_, std::strerror(errno));
+            if (::rename(temp_.c_str(), target_.c_str()) != 0)
+                raise(ErrorCode::kIo, "cannot write '{}': rename of the temporary file failed: {}", path_,
+                      std::strerror(errno));
+        } catch (...) {
+            abort();
+            throw;
+        }
+        state_ = State::kCommitted;
+        buffer_ = {};
+        if (sync_) sync_directory();
+    }
+
+    void abort() noexcept override {
+        if (state_ != State::kOpen) return;
+        state_ = State::kAborted;
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+        ::unlink(temp_.c_str());
+        buffer_ = {};
+    }
+
+  private:
+    enum class State { kOpen, kCommitted, kAborted };
+
+    void check_open(const char* what) const {
+        if (state_ == State::kCommitted)
+            raise(ErrorCode::kInternal, "cannot {} '{}': the file was already committed", what, path_);
+        if (state_ == State::kAborted)
+            raise(ErrorCode::kInternal, "cannot {} '{}': the write was aborted", what, path_);
+    }
+
+    void flush() {
+        if (buffer_.empty()) return;
+        write_fully(buffer_.data(), buffer_.size());
+        buffer_.clear();
+    }
+
+    void write_fully(const char* data, size_t length) {
+        while (length > 0) {
+            ssize_t n = ::write(fd_, data, length);
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                raise(ErrorCode::kIo, "cannot write '{}': {}", path_, std::strerror(errno));
+            }
+            data += n;
+            length -= static_cast<size_t>(n);
+        }
+    }
+
+    void sync_directory() noexcept {
+        std::string dir = std::filesystem::path(target_).parent_path().string();
+        int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0) {
+            ::fsync(fd);
+            ::close(fd);
+        }
+    }
+
+    std::string path_;    // as given (may be file://)
+    std::string target_;  // local path
+    std::string temp_;
+    int fd_;
+    bool sync_;
+    State state_ = State::kOpen;
+    uint64_t bytes_written_ = 0;
+    std::vector<char> buffer_;
+};
+
+std::string random_suffix() {
+    static thread_local std::mt19937_64 rng(std::random_device{}() ^
+                                            (static_cast<uint64_t>(::getpid()) << 32));
+    static const char* hex = "0123456789abcdef";
+    uint64_t value = rng();
+    std::string out(16, '0');
+    for (int i = 0; i < 16; ++i) out[static_cast<size_t>(i)] = hex[(value >> (i * 4)) & 15];
+    return out;
+}
 
 struct StatResult {
     bool exists = false;
@@ -180,6 +298,38 @@ std::unique_ptr<RandomAccessFile> LocalFileSystem::open(const std::string& path)
 }
 
 bool LocalFileSystem::exists(const std::string& path) { return stat_path(strip_scheme(path)).exists; }
+
+std::unique_ptr<WritableFile> LocalFileSystem::create(const std::string& path) {
+    std::string local = strip_scheme(path);
+    std::filesystem::path target(local);
+    std::string name = target.filename().string();
+    if (local.empty() || local.back() == '/' || name.empty() || name == "." || name == "..")
+        raise(ErrorCode::kIo, "cannot write '{}': not a file name", path);
+    std::filesystem::path dir = target.parent_path();
+    if (!dir.empty()) {
+        std::error_code error;
+        std::filesystem::create_directories(dir, error);
+        if (error)
+            raise(ErrorCode::kIo, "cannot write '{}': cannot create directory '{}': {}", path, dir.string(),
+                  error.message());
+    }
+    if (stat_path(local).is_directory) raise(ErrorCode::kIo, "cannot write '{}': Is a directory", path);
+    std::string prefix = (dir.empty() ? std::string() : dir.string() + "/") + "." + name + ".fedq-tmp-";
+    for (int attempt = 0;; ++attempt) {
+        std::string temp = prefix + random_suffix();
+        int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0) return std::make_unique<LocalWritableFile>(path, local, temp, fd, sync_on_commit_);
+        if (errno == EEXIST && attempt < 8) continue;
+        raise(ErrorCode::kIo, "cannot write '{}': {}", path, std::strerror(errno));
+    }
+}
+
+bool LocalFileSystem::remove(const std::string& path) {
+    std::string local = strip_scheme(path);
+    if (::unlink(local.c_str()) == 0) return true;
+    if (errno == ENOENT || errno == ENOTDIR) return false;
+    raise(ErrorCode::kIo, "cannot delete '{}': {}", path, std::strerror(errno));
+}
 
 std::vector<FileInfo> LocalFileSystem::glob(const std::string& pattern) {
     std::string path = strip_scheme(pattern);

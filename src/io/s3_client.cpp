@@ -359,8 +359,10 @@ S3Client::Response S3Client::execute(const Request& request) {
                 code = ErrorCode::kConnectionFailure;
             else if (rc == CURLE_OPERATION_TIMEDOUT)
                 code = ErrorCode::kQueryTimeout;
-            raise(code, "S3 {} '{}' failed after {} attempt(s): {}", request.method, where, attempt,
-                  curl_easy_strerror(rc));
+            const bool dropped = rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING ||
+                                 rc == CURLE_PARTIAL_FILE;
+            raise(code, "S3 {} '{}' failed after {} attempt(s): {}{}", request.method, where, attempt,
+                  dropped ? "connection lost: " : "", curl_easy_strerror(rc));
         }
         if (response.status >= 200 && response.status < 300) return response;
         if (request.allow_404 && response.status == 404) return response;
@@ -456,7 +458,7 @@ std::string S3Client::get_object(const std::string& bucket, const std::string& k
 }
 
 std::vector<S3Object> S3Client::list_objects(const std::string& bucket, const std::string& prefix,
-                                             int max_keys_per_page) {
+                                             int max_keys_per_page, size_t max_objects) {
     std::vector<S3Object> objects;
     std::string token;
     for (int page = 0;; ++page) {
@@ -480,6 +482,10 @@ std::vector<S3Object> S3Client::list_objects(const std::string& bucket, const st
                       size);
             }
             if (!object.key.empty()) objects.push_back(std::move(object));
+        }
+        if (max_objects > 0 && objects.size() >= max_objects) {
+            objects.resize(max_objects);
+            break;
         }
         bool truncated = xml_tag(response.body, "IsTruncated").value_or("false") == "true";
         if (!truncated) break;
@@ -592,6 +598,39 @@ void S3Client::abort_multipart_upload(const std::string& bucket, const std::stri
     request.key = key;
     request.query = "uploadId=" + s3_uri_encode(upload_id, true);
     execute(request);
+}
+
+std::vector<S3Client::MultipartUpload> S3Client::list_multipart_uploads(const std::string& bucket,
+                                                                       const std::string& prefix) {
+    std::vector<MultipartUpload> uploads;
+    std::string key_marker, id_marker;
+    while (true) {
+        // Canonical (sorted) query order: SigV4 signs it as given.
+        std::string query;
+        if (!key_marker.empty()) query += "key-marker=" + s3_uri_encode(key_marker, true) + "&";
+        query += "prefix=" + s3_uri_encode(prefix, true);
+        if (!id_marker.empty()) query += "&upload-id-marker=" + s3_uri_encode(id_marker, true);
+        query += "&uploads=";
+        Request request;
+        request.bucket = bucket;
+        request.query = query;
+        Response response = execute(request);
+        for (std::string_view block : xml_blocks(response.body, "Upload")) {
+            MultipartUpload upload;
+            upload.key = xml_tag(block, "Key").value_or("");
+            upload.upload_id = xml_tag(block, "UploadId").value_or("");
+            if (!upload.key.empty()) uploads.push_back(std::move(upload));
+        }
+        if (xml_tag(response.body, "IsTruncated").value_or("false") != "true") break;
+        std::string next_key = xml_tag(response.body, "NextKeyMarker").value_or("");
+        std::string next_id = xml_tag(response.body, "NextUploadIdMarker").value_or("");
+        if (next_key.empty() || (next_key == key_marker && next_id == id_marker))
+            raise(ErrorCode::kIo, "S3 list of uploads of '{}' is truncated without a marker",
+                  location_text(bucket, prefix));
+        key_marker = std::move(next_key);
+        id_marker = std::move(next_id);
+    }
+    return uploads;
 }
 
 void S3Client::upload(const std::string& bucket, const std::string& key, std::string_view data,

@@ -50,9 +50,10 @@ class S3Client {
     // Issues the ranged GETs concurrently (up to config.max_concurrency at a time).
     void get_ranges(const std::string& bucket, const std::string& key, std::vector<S3Range>& ranges);
     std::string get_object(const std::string& bucket, const std::string& key);
-    // ListObjectsV2 with pagination (all pages). Sorted by key (S3 order).
+    // ListObjectsV2 with pagination (all pages, or until max_objects were listed when it is > 0). Sorted by
+    // key (S3 order).
     std::vector<S3Object> list_objects(const std::string& bucket, const std::string& prefix,
-                                       int max_keys_per_page = 1000);
+                                       int max_keys_per_page = 1000, size_t max_objects = 0);
 
     void put_object(const std::string& bucket, const std::string& key, std::string_view data);
     void delete_object(const std::string& bucket, const std::string& key);
@@ -66,6 +67,12 @@ class S3Client {
                                    const std::string& upload_id, const std::vector<std::string>& etags);
     void abort_multipart_upload(const std::string& bucket, const std::string& key,
                                 const std::string& upload_id);
+    struct MultipartUpload {
+        std::string key;
+        std::string upload_id;
+    };
+    // ListMultipartUploads (all pages): the uploads in progress under `prefix`.
+    std::vector<MultipartUpload> list_multipart_uploads(const std::string& bucket, const std::string& prefix);
     // Uploads `data` as one PUT when small, otherwise as a multipart upload with `part_size` parts
     // (aborted on failure).
     void upload(const std::string& bucket, const std::string& key, std::string_view data,

@@ -1,6 +1,9 @@
 #include "io/s3_file_system.h"
 
 #include <algorithm>
+#include <chrono>
+#include <deque>
+#include <future>
 
 #include "common/error.h"
 
@@ -40,6 +43,139 @@ class S3File final : public RandomAccessFile {
     S3Location location_;
     uint64_t size_;
 };
+
+// Buffers one part; full parts go up in background threads while the caller keeps appending.
+class S3WritableFile final : public WritableFile {
+  public:
+    S3WritableFile(std::shared_ptr<S3Client> client, std::string path, S3Location location)
+        : client_(std::move(client)), path_(std::move(path)), location_(std::move(location)) {}
+    ~S3WritableFile() override { abort(); }
+
+    const std::string& path() const override { return path_; }
+    uint64_t bytes_written() const override { return bytes_written_; }
+
+    void append(const void* data, size_t length) override {
+        check_open("append to");
+        const char* bytes = static_cast<const char*>(data);
+        try {
+            while (length > 0) {
+                // A full buffer goes up only when more data follows: the last part is never empty, and an
+                // object of exactly one part size is still a single PUT.
+                if (buffer_.size() == kPartSize) send_part();
+                size_t take = std::min(length, kPartSize - buffer_.size());
+                buffer_.append(bytes, take);
+                bytes += take;
+                length -= take;
+                bytes_written_ += take;
+            }
+        } catch (...) {
+            abort();
+            throw;
+        }
+    }
+
+    void commit() override {
+        check_open("commit");
+        try {
+            if (upload_id_.empty()) {
+                client_->put_object(location_.bucket, location_.key, buffer_);
+            } else {
+                send_part();
+                while (!in_flight_.empty()) wait_oldest();
+                complete();
+            }
+        } catch (...) {
+            abort();
+            throw;
+        }
+        state_ = State::kCommitted;
+        buffer_ = std::string();
+    }
+
+    void abort() noexcept override {
+        if (state_ != State::kOpen) return;
+        state_ = State::kAborted;
+        for (auto& part : in_flight_) {
+            try {
+                part.get();
+            } catch (...) {
+            }
+        }
+        in_flight_.clear();
+        if (!upload_id_.empty()) {
+            try {
+                client_->abort_multipart_upload(location_.bucket, location_.key, upload_id_);
+            } catch (...) {
+                // Best effort: a bucket lifecycle rule is the backstop for leftover parts.
+            }
+        }
+        buffer_ = std::string();
+    }
+
+  private:
+    enum class State { kOpen, kCommitted, kAborted };
+    static constexpr size_t kPartSize = S3FileSystem::kWritePartSize;
+
+    void check_open(const char* what) const {
+        if (state_ == State::kCommitted)
+            raise(ErrorCode::kInternal, "cannot {} '{}': the file was already committed", what, path_);
+        if (state_ == State::kAborted)
+            raise(ErrorCode::kInternal, "cannot {} '{}': the write was aborted", what, path_);
+    }
+
+    void send_part() {
+        if (upload_id_.empty()) upload_id_ = client_->create_multipart_upload(location_.bucket, location_.key);
+        // Collect the parts already done (a failed one surfaces here, early), then wait for a free slot.
+        while (!in_flight_.empty() &&
+               in_flight_.front().wait_for(std::chrono::seconds(0)) == std::future_status::ready)
+            wait_oldest();
+        while (in_flight_.size() >= S3FileSystem::kMaxPartsInFlight) wait_oldest();
+        int part_number = ++parts_sent_;
+        in_flight_.push_back(std::async(
+            std::launch::async, [client = client_, location = location_, upload_id = upload_id_, part_number,
+                                 data = std::move(buffer_)] {
+                return client->upload_part(location.bucket, location.key, upload_id, part_number, data);
+            }));
+        buffer_ = std::string();
+        buffer_.reserve(kPartSize);
+    }
+
+    void wait_oldest() {
+        std::future<std::string> part = std::move(in_flight_.front());
+        in_flight_.pop_front();
+        etags_.push_back(part.get());
+    }
+
+    void complete() {
+        try {
+            client_->complete_multipart_upload(location_.bucket, location_.key, upload_id_, etags_);
+        } catch (const Error& e) {
+            // A retried CompleteMultipartUpload whose first attempt succeeded (but whose answer was lost)
+            // finds the upload gone: the object is there when it has the size written.
+            if (e.message().find("NoSuchUpload") == std::string::npos) throw;
+            auto size = client_->head_object(location_.bucket, location_.key);
+            if (!size || *size != bytes_written_) throw;
+        }
+    }
+
+    std::shared_ptr<S3Client> client_;
+    std::string path_;
+    S3Location location_;
+    State state_ = State::kOpen;
+    uint64_t bytes_written_ = 0;
+    std::string buffer_;
+    std::string upload_id_;
+    int parts_sent_ = 0;
+    std::deque<std::future<std::string>> in_flight_;  // in part-number order
+    std::vector<std::string> etags_;                  // of the parts done, in part-number order
+};
+
+S3Location object_location(const std::string& path, const char* what) {
+    S3Location location = parse_s3_url(path);
+    if (location.key.empty() || location.key.back() == '/')
+        raise(ErrorCode::kIo, "cannot {} '{}': not an object key", what, path);
+    return location;
+}
 
 std::vector<std::string_view> split(std::string_view text) {
     std::vector<std::string_view> parts;
@@ -104,7 +240,7 @@ bool S3FileSystem::exists(const std::string& path) {
     S3Location location = parse_s3_url(path);
     if (location.key.empty()) {
         try {
-            client_->list_objects(location.bucket, "", 1);
+            client_->list_objects(location.bucket, "", 1, 1);  // one request, not a walk of the bucket
             return true;
         } catch (const Error& e) {
             if (e.code() == ErrorCode::kUndefinedTable) return false;
@@ -112,6 +248,17 @@ bool S3FileSystem::exists(const std::string& path) {
         }
     }
     return client_->head_object(location.bucket, location.key).has_value();
+}
+
+std::unique_ptr<WritableFile> S3FileSystem::create(const std::string& path) {
+    return std::make_unique<S3WritableFile>(client_, path, object_location(path, "write"));
+}
+
+bool S3FileSystem::remove(const std::string& path) {
+    S3Location location = object_location(path, "delete");
+    if (!client_->head_object(location.bucket, location.key)) return false;
+    client_->delete_object(location.bucket, location.key);
+    return true;
 }
 
 std::vector<FileInfo> S3FileSystem::glob(const std::string& pattern) {

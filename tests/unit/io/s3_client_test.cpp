@@ -61,6 +61,26 @@ class S3Test : public ::testing::Test {
                   ::testing::UnitTest::GetInstance()->current_test_info()->name() + "/";
         client_.create_bucket(kBucket);  // s3rver creates it at startup; idempotent
     }
+    // Deletes what the test wrote (the shared bucket would otherwise grow with every run).
+    void TearDown() override {
+        try {
+            auto objects = client_.list_objects(kBucket, prefix_);
+            std::atomic<size_t> next{0};
+            std::vector<std::thread> threads;
+            for (int t = 0; t < 4; ++t) {
+                threads.emplace_back([&] {
+                    for (size_t i = next++; i < objects.size(); i = next++) {
+                        try {
+                            client_.delete_object(kBucket, objects[i].key);
+                        } catch (const Error&) {
+                        }
+                    }
+                });
+            }
+            for (auto& t : threads) t.join();
+        } catch (const Error&) {
+        }
+    }
     std::string url(const std::string& key) const { return "s3://" + kBucket + "/" + prefix_ + key; }
 
     S3Client client_{test_config()};
