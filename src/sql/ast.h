@@ -378,7 +378,7 @@ struct Query {
 // ---------------------------------------------------------------------------------------- statements
 
 enum class StatementKind { kQuery, kExplain, kUse, kSet, kReset, kShow, kDescribe, kCreateCatalog, kDropCatalog,
-                           kAlterCatalog };
+                           kAlterCatalog, kCreateTable, kDropTable, kInsert, kRepairTable, kAlterTable };
 
 struct Statement {
     explicit Statement(StatementKind k) : kind(k) {}
@@ -419,11 +419,12 @@ struct ResetStatement : Statement {
     QualifiedName name;
 };
 
-enum class ShowKind { kCatalogs, kSchemas, kTables, kColumns, kFunctions, kSession, kCreateCatalog };
+enum class ShowKind { kCatalogs, kSchemas, kTables, kColumns, kFunctions, kSession, kCreateCatalog, kPartitions,
+                      kCreateTable };
 
 // SHOW CATALOGS | SHOW SCHEMAS [FROM catalog] | SHOW TABLES [FROM catalog.schema] |
 // SHOW COLUMNS FROM table | SHOW FUNCTIONS | SHOW SESSION  [LIKE 'pattern'] |
-// SHOW CREATE CATALOG name (the name in `from`, no LIKE)
+// SHOW CREATE CATALOG name | SHOW PARTITIONS [FROM|IN] table | SHOW CREATE TABLE table (the name in `from`, no LIKE)
 struct ShowStatement : Statement {
     ShowStatement() : Statement(StatementKind::kShow) {}
     ShowKind show = ShowKind::kCatalogs;
@@ -472,6 +473,102 @@ struct AlterCatalogStatement : Statement {
     Identifier name;
     std::vector<CatalogOption> set;
     std::vector<std::string> reset;  // lower-cased keys
+};
+
+// ---------------------------------------------------------------------------------------- table DDL / DML
+
+// A column in a table definition. `type` is the type text as written (like CastExpr::type_name, to be parsed
+// with parse_type). has_type is false only for bare names in PARTITIONED BY (dt) (Athena CTAS style); then
+// `type` is empty.
+struct ColumnDefinition {
+    Identifier name;
+    std::string type;
+    bool has_type = true;
+    std::optional<std::string> comment;
+    SqlPosition position;
+};
+
+// 'key' = 'value' in TBLPROPERTIES / SERDEPROPERTIES (key as written, value a string LiteralExpr), or
+// key = expr in WITH (...) (key lower-cased unless quoted, value any expression: 'PARQUET', ARRAY['dt'], 42).
+struct TableProperty {
+    std::string key;
+    ExprPtr value;
+    SqlPosition position;
+};
+
+// CREATE [OR REPLACE] [EXTERNAL] TABLE [IF NOT EXISTS] name [(col type [COMMENT 's'], ...)]
+//   { COMMENT 's' | PARTITIONED BY (col [type], ...) | ROW FORMAT DELIMITED [FIELDS TERMINATED BY 's']
+//     [ESCAPED BY 's'] [LINES TERMINATED BY 's'] |
+//     ROW FORMAT SERDE 's' [WITH SERDEPROPERTIES ('k'='v', ...)] |
+//     STORED AS word | LOCATION 's' | TBLPROPERTIES ('k'='v', ...) | WITH (key = expr, ...) }  (any order)
+//   [AS query | AS (query) [WITH [NO] DATA]]
+struct CreateTableStatement : Statement {
+    CreateTableStatement() : Statement(StatementKind::kCreateTable) {}
+    QualifiedName name;
+    bool external = false;
+    bool or_replace = false;
+    bool if_not_exists = false;
+    std::vector<ColumnDefinition> columns;         // may be empty for CTAS
+    std::vector<ColumnDefinition> partitioned_by;  // Hive style PARTITIONED BY (dt DATE, region VARCHAR)
+    std::optional<std::string> stored_as;          // STORED AS PARQUET|CSV|TEXTFILE|JSON|... (upper-cased)
+    std::optional<std::string> location;           // LOCATION '...'
+    std::optional<std::string> comment;            // COMMENT '...'
+    std::vector<TableProperty> tblproperties;      // TBLPROPERTIES ('k' = 'v', ...)
+    std::vector<TableProperty> with;               // WITH (format = 'PARQUET', partitioned_by = ARRAY['dt'])
+    std::optional<std::string> field_delimiter;    // ROW FORMAT DELIMITED FIELDS TERMINATED BY ','
+    std::optional<std::string> escape_char;        // ... ESCAPED BY '\\'
+    std::optional<std::string> line_delimiter;     // ... LINES TERMINATED BY '\n'
+    std::optional<std::string> serde;              // ROW FORMAT SERDE '...'
+    std::vector<TableProperty> serde_properties;   // ... WITH SERDEPROPERTIES ('k' = 'v', ...)
+    QueryPtr query;                                // AS <query> (CTAS); null otherwise
+    bool with_data = true;                         // ... WITH NO DATA -> false
+};
+
+// DROP TABLE [IF EXISTS] name
+struct DropTableStatement : Statement {
+    DropTableStatement() : Statement(StatementKind::kDropTable) {}
+    QualifiedName name;
+    bool if_exists = false;
+};
+
+// INSERT INTO name [(col, ...)] query | INSERT OVERWRITE [TABLE] name [(col, ...)] query. The query may be
+// VALUES (...), (...) (a ValuesBody).
+struct InsertStatement : Statement {
+    InsertStatement() : Statement(StatementKind::kInsert) {}
+    QualifiedName table;
+    std::vector<Identifier> columns;
+    QueryPtr query;
+    bool overwrite = false;
+};
+
+// MSCK REPAIR TABLE name | ALTER TABLE name RECOVER PARTITIONS
+struct RepairTableStatement : Statement {
+    RepairTableStatement() : Statement(StatementKind::kRepairTable) {}
+    QualifiedName name;
+};
+
+// PARTITION (key = expr, ...) [LOCATION 's']; values are literals ('x', 42, -1, DATE '2024-01-01').
+struct PartitionSpec {
+    std::vector<std::pair<Identifier, ExprPtr>> values;
+    std::optional<std::string> location;
+    SqlPosition position;
+};
+
+// ALTER TABLE name ADD [IF NOT EXISTS] PARTITION (...) [LOCATION 's'] [PARTITION (...) [LOCATION 's']] ...
+// ALTER TABLE name DROP [IF EXISTS] PARTITION (...) [, PARTITION (...)] ...
+// ALTER TABLE name SET TBLPROPERTIES ('k' = 'v', ...)
+// ALTER TABLE name ADD COLUMNS (col type [COMMENT 's'], ...)
+// (ALTER TABLE name RECOVER PARTITIONS is a RepairTableStatement.)
+struct AlterTableStatement : Statement {
+    enum class Action { kAddPartitions, kDropPartitions, kSetProperties, kAddColumns };
+    AlterTableStatement() : Statement(StatementKind::kAlterTable) {}
+    QualifiedName name;
+    Action action = Action::kAddPartitions;
+    bool if_not_exists = false;
+    bool if_exists = false;
+    std::vector<PartitionSpec> partitions;
+    std::vector<TableProperty> properties;
+    std::vector<ColumnDefinition> columns;
 };
 
 }  // namespace fedq::ast

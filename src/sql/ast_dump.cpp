@@ -527,7 +527,7 @@ public:
             case StatementKind::kShow: {
                 auto& show = static_cast<const ShowStatement&>(s);
                 static const char* kNames[] = {"catalogs", "schemas", "tables", "columns", "functions", "session",
-                                               "create catalog"};
+                                               "create catalog", "partitions", "create table"};
                 out += "(show ";
                 out += kNames[static_cast<int>(show.show)];
                 if (!show.from.parts.empty()) {
@@ -574,7 +574,124 @@ public:
                 out += ')';
                 break;
             }
+            case StatementKind::kCreateTable:
+                create_table(static_cast<const CreateTableStatement&>(s));
+                break;
+            case StatementKind::kDropTable: {
+                auto& drop = static_cast<const DropTableStatement&>(s);
+                out += "(drop table ";
+                if (drop.if_exists) out += "if exists ";
+                name(drop.name);
+                out += ')';
+                break;
+            }
+            case StatementKind::kInsert: {
+                auto& insert = static_cast<const InsertStatement&>(s);
+                out += insert.overwrite ? "(insert overwrite " : "(insert into ";
+                name(insert.table);
+                if (!insert.columns.empty()) {
+                    out += " (columns";
+                    for (const auto& column : insert.columns) out += ' ' + column.name;
+                    out += ')';
+                }
+                out += ' ';
+                query(*insert.query);
+                out += ')';
+                break;
+            }
+            case StatementKind::kRepairTable:
+                out += "(repair table ";
+                name(static_cast<const RepairTableStatement&>(s).name);
+                out += ')';
+                break;
+            case StatementKind::kAlterTable: alter_table(static_cast<const AlterTableStatement&>(s)); break;
         }
+    }
+
+    void column_definitions(const char* label, const std::vector<ColumnDefinition>& columns) {
+        if (columns.empty()) return;
+        out += " (";
+        out += label;
+        for (const auto& column : columns) {
+            out += " (" + column.name.name;
+            if (column.has_type) out += ' ' + column.type;
+            if (column.comment) out += " comment '" + *column.comment + "'";
+            out += ')';
+        }
+        out += ')';
+    }
+
+    void table_properties(const char* label, const std::vector<TableProperty>& properties) {
+        if (properties.empty()) return;
+        out += " (";
+        out += label;
+        for (const auto& property : properties) {
+            out += " (" + property.key + " = ";
+            expr(*property.value);
+            out += ')';
+        }
+        out += ')';
+    }
+
+    void create_table(const CreateTableStatement& create) {
+        out += "(create ";
+        if (create.or_replace) out += "or replace ";
+        if (create.external) out += "external ";
+        out += "table ";
+        if (create.if_not_exists) out += "if not exists ";
+        name(create.name);
+        column_definitions("columns", create.columns);
+        if (create.comment) out += " (comment '" + *create.comment + "')";
+        column_definitions("partitioned_by", create.partitioned_by);
+        if (create.field_delimiter || create.escape_char || create.line_delimiter) {
+            out += " (delimited";
+            if (create.field_delimiter) out += " (fields '" + *create.field_delimiter + "')";
+            if (create.escape_char) out += " (escaped '" + *create.escape_char + "')";
+            if (create.line_delimiter) out += " (lines '" + *create.line_delimiter + "')";
+            out += ')';
+        }
+        if (create.serde) {
+            out += " (serde '" + *create.serde + "'";
+            table_properties("serdeproperties", create.serde_properties);
+            out += ')';
+        }
+        if (create.stored_as) out += " (stored_as " + *create.stored_as + ')';
+        if (create.location) out += " (location '" + *create.location + "')";
+        table_properties("tblproperties", create.tblproperties);
+        table_properties("with", create.with);
+        if (create.query) {
+            out += " (as ";
+            query(*create.query);
+            out += ')';
+            if (!create.with_data) out += " (no data)";
+        }
+        out += ')';
+    }
+
+    void alter_table(const AlterTableStatement& alter) {
+        out += "(alter table ";
+        name(alter.name);
+        switch (alter.action) {
+            case AlterTableStatement::Action::kAddPartitions: out += " add partitions"; break;
+            case AlterTableStatement::Action::kDropPartitions: out += " drop partitions"; break;
+            case AlterTableStatement::Action::kSetProperties: out += " set tblproperties"; break;
+            case AlterTableStatement::Action::kAddColumns: out += " add columns"; break;
+        }
+        if (alter.if_not_exists) out += " if not exists";
+        if (alter.if_exists) out += " if exists";
+        for (const auto& partition : alter.partitions) {
+            out += " (partition";
+            for (const auto& [key, value] : partition.values) {
+                out += " (" + key.name + " = ";
+                expr(*value);
+                out += ')';
+            }
+            if (partition.location) out += " (location '" + *partition.location + "')";
+            out += ')';
+        }
+        table_properties("properties", alter.properties);
+        column_definitions("columns", alter.columns);
+        out += ')';
     }
 
     // " (key = value, ...)" with strings quoted, numbers and booleans bare, env('VAR').

@@ -175,10 +175,20 @@ ast::StatementPtr Parser::parse_statement() {
     } else if (at_word("CREATE") &&
                (at_word("CATALOG", 1) || (at_word("OR", 1) && at_word("REPLACE", 2) && at_word("CATALOG", 3)))) {
         statement = parse_create();
+    } else if (at_create_table()) {
+        statement = parse_create_table();
     } else if (at_word("DROP") && at_word("CATALOG", 1)) {
         statement = parse_drop();
+    } else if (at_word("DROP") && at_word("TABLE", 1)) {
+        statement = parse_drop_table();
     } else if (at_word("ALTER") && at_word("CATALOG", 1)) {
         statement = parse_alter();
+    } else if (at_word("ALTER") && at_word("TABLE", 1)) {
+        statement = parse_alter_table();
+    } else if (at_word("INSERT")) {
+        statement = parse_insert();
+    } else if (at_word("MSCK")) {
+        statement = parse_msck_repair();
     } else {
         fail();
     }
@@ -265,9 +275,19 @@ ast::StatementPtr Parser::parse_show() {
     } else if (accept_word("SESSION")) {
         show->show = ast::ShowKind::kSession;
     } else if (accept_word("CREATE")) {
+        if (accept_word("TABLE")) {
+            show->show = ast::ShowKind::kCreateTable;
+            show->from = parse_qualified_name();
+            return show;
+        }
         expect_word("CATALOG");
         show->show = ast::ShowKind::kCreateCatalog;
         show->from.parts.push_back(parse_identifier());
+        return show;
+    } else if (accept_word("PARTITIONS")) {
+        show->show = ast::ShowKind::kPartitions;
+        if (!accept_word("FROM")) accept_word("IN");
+        show->from = parse_qualified_name();
         return show;
     } else {
         fail();

@@ -1,5 +1,6 @@
 // The recursive-descent parser behind parse_sql (sql/parser.h). Internal to src/sql: the class is split
-// over parser.cpp (driver, statements), parser_query.cpp (queries, FROM), parser_expression.cpp
+// over parser.cpp (driver, statements), parser_catalog.cpp / parser_table.cpp (DDL, INSERT),
+// parser_query.cpp (queries, FROM), parser_expression.cpp
 // (operators, primaries, parentheses) and parser_function.cpp (calls, windows, special forms, types).
 //
 // Hostile input: recursion is bounded by kMaxDepth nesting levels (each parenthesis, subquery, NOT,
@@ -84,6 +85,20 @@ private:
     // literal's text, so a password in the statement cannot be echoed back.
     template <typename F>
     ast::StatementPtr parse_redacted(F&& parse);
+
+    // ---- table DDL / DML (parser_table.cpp)
+    bool at_create_table() const;
+    ast::StatementPtr parse_create_table();
+    ast::StatementPtr parse_drop_table();
+    ast::StatementPtr parse_alter_table();
+    ast::StatementPtr parse_insert();
+    ast::StatementPtr parse_msck_repair();
+    std::string parse_string_literal();
+    ast::ColumnDefinition parse_column_definition(bool type_optional);
+    std::vector<ast::ColumnDefinition> parse_column_definitions(bool type_optional);
+    std::vector<ast::TableProperty> parse_string_properties();      // ('k' = 'v', ...)
+    std::vector<ast::TableProperty> parse_expression_properties();  // (key = expr, ...)
+    ast::PartitionSpec parse_partition_spec(bool allow_location);
 
     // ---- queries and FROM (parser_query.cpp)
     bool at_query_start(size_t ahead = 0) const;

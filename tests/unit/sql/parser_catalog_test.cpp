@@ -73,16 +73,16 @@ TEST(ParserCatalog, Errors) {
              "CREATE CATALOG shop USING pg WITH (port = -'1')",
              "CREATE CATALOG shop USING pg WITH (a = 1 b = 2)",
              "CREATE OR REPLACE CATALOG IF NOT EXISTS shop USING pg",
-             "CREATE TABLE t (a INT)",
+             "CREATE VIEW v AS SELECT 1",
              "DROP CATALOG",
-             "DROP TABLE t",
+             "DROP VIEW t",
              "DROP CATALOG IF shop",
              "ALTER CATALOG shop",
              "ALTER CATALOG shop SET",
              "ALTER CATALOG shop SET (a = 1",
              "ALTER CATALOG shop RESET",
              "SHOW CREATE CATALOG",
-             "SHOW CREATE TABLE t",
+             "SHOW CREATE VIEW t",
          }) {
         Error error = parse_error(sql);
         EXPECT_EQ(error.code(), ErrorCode::kSyntax) << sql;

@@ -432,7 +432,7 @@ TEST(ParserTest, SyntaxErrorMessages) {
     EXPECT_EQ(parse_error("SELECT x OVER (ORDER BY y)").message(), "syntax error at or near \"(\"");
     EXPECT_EQ(parse_error("SELECT sum(x) OVER (ROWS UNBOUNDED)").message(), "syntax error at or near \")\"");
     EXPECT_EQ(parse_error("WITH a AS SELECT 1 SELECT 2").message(), "syntax error at or near \"SELECT\"");
-    EXPECT_EQ(parse_error("DROP TABLE t").message(), "syntax error at or near \"DROP\"");
+    EXPECT_EQ(parse_error("DROP VIEW t").message(), "syntax error at or near \"DROP\"");
 }
 
 TEST(ParserTest, LexicalErrors) {
