@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "formats/value_text.h"
 
 namespace fedq {
 
@@ -56,13 +57,7 @@ private:
     bool began_ = false;
 };
 
-// Text of one cell as Value::to_string prints it ("NULL" for NULL).
-std::string cell_text(const Column& column, size_t row);
-// Appends the cell's text to `out` (NULL appends `null_text`). Fast path for common types.
-void append_cell_text(const Column& column, size_t row, std::string& out,
-                      std::string_view null_text = "NULL");
-// Appends the cell as a JSON value (numbers unquoted, DECIMAL as number text, NULL as null, nested as JSON).
-void append_cell_json(const Column& column, size_t row, std::string& out);
+// cell_text, append_cell_text, append_cell_json: see formats/value_text.h.
 
 // "12.3 MB" style byte counts (1000-based, like the stats line).
 std::string format_bytes(uint64_t bytes);

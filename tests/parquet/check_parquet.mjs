@@ -3,7 +3,12 @@
 // versions (V1: PLAIN/dictionary, data page v1; V2: DELTA_*/BYTE_STREAM_SPLIT, data page v2) and small
 // row groups; tests/parquet/parquet_dump (fedq's reader) prints them; rows are compared with DuckDB's own
 // reading of the same file. Malformed and truncated files must give a clean kBadFile error naming the file.
-// Usage: node tests/parquet/check_parquet.mjs --dump build/tests/parquet/parquet_dump [--keep]
+// With --rewrite (tests/parquet/parquet_rewrite: fedq's reader + fedq's WRITER), DuckDB's files are also
+// re-written by fedq (every compression, small row groups and pages, no dictionary, dictionary fallback,
+// nested columns, 0 rows); DuckDB reads those files and its answers must equal the source table, fedq's reader
+// must agree with DuckDB on them, and their row-group statistics must equal those of DuckDB's own file.
+// Usage: node tests/parquet/check_parquet.mjs --dump build/tests/parquet/parquet_dump
+//        [--rewrite build/tests/parquet/parquet_rewrite] [--keep]
 // Prints "N passed, M failed"; exits 1 when anything failed, 2 on a setup error.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +19,11 @@ import { createRequire } from 'node:module';
 const args = process.argv.slice(2);
 const dump = args[args.indexOf('--dump') + 1];
 const keep = args.includes('--keep');
+const rewrite = args.includes('--rewrite') ? args[args.indexOf('--rewrite') + 1] : null;
+if (args.includes('--rewrite') && (!rewrite || !fs.existsSync(rewrite))) {
+    console.error('--rewrite needs the path of parquet_rewrite');
+    process.exit(2);
+}
 if (!args.includes('--dump') || !dump || !fs.existsSync(dump)) {
     console.error('usage: check_parquet.mjs --dump PATH_TO_parquet_dump');
     process.exit(2);
@@ -133,6 +143,37 @@ async function checkFile(name, file, n, columns = COLUMNS) {
     passed++;
 }
 
+// Re-writes `source` (a DuckDB-written file) with fedq's writer, then compares DuckDB's reading of fedq's file
+// with the source table, and fedq's reading of it with DuckDB's (checkFile).
+async function checkWritten(name, source, table, n, columns, options = []) {
+    const file = path.join(dir, `fedq_${name}.parquet`);
+    const result = spawnSync(rewrite, [source, file, ...options], { encoding: 'utf8' });
+    if (result.status !== 0) return fail(`written ${name}`, `parquet_rewrite exited ${result.status}: ${result.stderr}`);
+    const exprs = columns.map((c) => c[3]).join(', ');
+    let got, want;
+    try {
+        got = await rows(`SELECT ${exprs} FROM read_parquet(${sqlString(file)}) ORDER BY id`);
+        want = await rows(`SELECT ${exprs} FROM ${table} ORDER BY id`);
+    } catch (error) {
+        return fail(`written ${name}`, `DuckDB cannot read fedq's file: ${error.message.split('\n')[0]}`);
+    }
+    if (got.length !== want.length || got.length !== n)
+        return fail(`written ${name}`, `DuckDB reads ${got.length} rows, source has ${want.length}`);
+    for (let r = 0; r < got.length; ++r) {
+        for (let c = 0; c < columns.length; ++c) {
+            const g = got[r][c], w = want[r][c];
+            let ok;
+            if (w === null || w === undefined) ok = g === null || g === undefined;
+            else if (columns[c][5] === 'float') ok = g !== null && Math.abs(Number(g) - Number(w)) <= 1e-6 * Math.max(1, Math.abs(Number(w)));
+            else ok = String(g) === String(w);
+            if (!ok) return fail(`written ${name}`, `row ${r} column ${columns[c][0]}: DuckDB reads ${JSON.stringify(String(g))}, source ${JSON.stringify(String(w))}`);
+        }
+    }
+    passed++;
+    await checkFile(`written ${name} (fedq reader)`, file, n, columns);
+    return file;
+}
+
 function checkError(name, file, { allowSuccess = false } = {}) {
     const result = runDump(file);
     if (result.signal || (result.status !== 0 && result.status !== 1))
@@ -215,6 +256,33 @@ try {
         const bad = lines.length !== 3 ? `expected 3 row groups, got ${lines.length} (${result.stderr})`
                   : lines.find((l) => l.split(' ')[3] !== want);
         if (bad) fail(`dictionary_${version}`, bad); else passed++;
+    }
+    if (rewrite) {
+        const src = path.join(dir, 't_snappy_V1_rg100000.parquet');
+        for (const compression of ['snappy', 'zstd', 'gzip', 'none'])
+            await checkWritten(`t_${compression}`, src, 't', 5000, COLUMNS, ['--compression', compression]);
+        await checkWritten('t_small_pages', src, 't', 5000, COLUMNS,
+                           ['--row-group-rows', '1000', '--page-bytes', '4096', '--batch', '333']);
+        await checkWritten('t_plain', src, 't', 5000, COLUMNS, ['--no-dictionary', '--compression', 'zstd']);
+        await checkWritten('t_dictionary_fallback', src, 't', 5000, COLUMNS, ['--dictionary-bytes', '2000']);
+        await checkWritten('empty', path.join(dir, 'empty_snappy_V1_rg2048.parquet'), 'empty', 0, COLUMNS);
+        const nestedSrc = path.join(dir, 'nested_uncompressed_V1_rg100000.parquet');
+        await checkWritten('nested_snappy', nestedSrc, 'nested', 5000, NESTED);
+        await checkWritten('nested_zstd_small', nestedSrc, 'nested', 5000, NESTED,
+                           ['--compression', 'zstd', '--row-group-rows', '700', '--page-bytes', '2000']);
+        // Statistics of fedq's file (row groups of 2048 rows, like DuckDB's rg1024 file) as DuckDB sees them.
+        const stats = await checkWritten('t_rg2048', src, 't', 5000, COLUMNS, ['--row-group-rows', '2048']);
+        if (stats) {
+            const query = (f) => rows(`SELECT row_group_id, path_in_schema, stats_min_value, stats_max_value, ` +
+                `stats_null_count FROM parquet_metadata(${sqlString(f)}) WHERE path_in_schema IN ` +
+                `('id', 'b', 'i8', 'i16', 'i32', 'i64', 'dec4', 'dec18', 's', 's2', 'dt', 'ts') ORDER BY 1, 2`);
+            const mine = (await query(stats)).map((r) => r.map(String).join(' '));
+            const theirs = (await query(path.join(dir, 't_snappy_V1_rg1024.parquet'))).map((r) => r.map(String).join(' '));
+            const diff = mine.findIndex((m, k) => m !== theirs[k]);
+            if (mine.length !== theirs.length || diff >= 0)
+                fail('written statistics', `fedq ${mine[diff] ?? mine.length} vs DuckDB ${theirs[diff] ?? theirs.length}`);
+            else passed++;
+        }
     }
     // Malformed files: clean error naming the file, never a crash.
     const bytes = fs.readFileSync(good);
