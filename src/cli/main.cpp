@@ -44,9 +44,12 @@ int main(int argc, char** argv) {
         app.add_option("-c,--command", command, "Run SQL (';'-separated statements) and exit");
     auto* file_option = app.add_option("-f,--file", file, "Run the statements in FILE and exit");
     command_option->excludes(file_option);
-    app.add_option("--format", format_name, "Output format: table, csv, tsv, json, ndjson, markdown")
-        ->check(CLI::IsMember({"table", "csv", "tsv", "json", "ndjson", "markdown"}, CLI::ignore_case));
-    app.add_option("-o,--output", output, "Write results to FILE instead of stdout");
+    auto* format_option = app.add_option("--format", format_name,
+                   "Output format: table, csv, tsv, json, ndjson, markdown; parquet with --output")
+        ->check(CLI::IsMember({"table", "csv", "tsv", "json", "ndjson", "markdown", "parquet"}, CLI::ignore_case));
+    app.add_option("-o,--output", output,
+                   "Write results to FILE instead of stdout; an s3:// URL, a .parquet file or a folder ending in '/' "
+                   "gets each query's rows as a CSV (default), JSON or Parquet file");
     app.add_option("--home", home, "Data directory (FEDQ_HOME; default ~/.fedq)");
     app.add_option("--config", config_file, "Read catalogs from this fedq.toml (also FEDQ_CONFIG)");
     app.add_flag("--echo", echo, "Print each statement before running it");
@@ -61,6 +64,39 @@ int main(int argc, char** argv) {
     std::string home_dir = home.empty() ? default_home() : home;
     if (!home.empty()) setenv("FEDQ_HOME", home.c_str(), 1);
 
+    // Files written through the file-system layer (object storage, Parquet, output folders) instead of a
+    // text stream.
+    // Without --format, an output file's extension names the format (out.csv, out.ndjson, out.parquet).
+    if (format_option->count() == 0 && !output.empty()) {
+        std::string lower_output = output;
+        for (auto& c : lower_output) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (const char* ext : {"csv", "tsv", "json", "ndjson", "parquet"}) {
+            std::string suffix = std::string(".") + ext;
+            if (lower_output.size() > suffix.size() &&
+                lower_output.compare(lower_output.size() - suffix.size(), suffix.size(), suffix) == 0) {
+                format_name = ext;
+            }
+        }
+        if (lower_output.size() > 3 && lower_output.compare(lower_output.size() - 3, 3, ".md") == 0) format_name = "markdown";
+    }
+    std::string lower_format = format_name;
+    for (auto& c : lower_format) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto ends_with = [&](const std::string& suffix) {
+        return output.size() >= suffix.size() && output.compare(output.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    std::string output_location, output_file_format;
+    if (!output.empty() && (output.find("://") != std::string::npos || ends_with("/") || ends_with(".parquet") ||
+                            lower_format == "parquet")) {
+        output_location = output;
+        output_file_format = lower_format == "parquet" || ends_with(".parquet")   ? "parquet"
+                             : lower_format == "json" || lower_format == "ndjson" || ends_with(".json") ? "json"
+                                                                                                       : "csv";
+        output.clear();
+    } else if (lower_format == "parquet") {
+        std::cerr << "fedq: --format parquet needs --output" << std::endl;
+        return 1;
+    }
+
     std::ofstream output_file;
     if (!output.empty()) {
         output_file.open(output, std::ios::binary | std::ios::trunc);
@@ -74,6 +110,8 @@ int main(int argc, char** argv) {
     bool interactive = command_option->count() == 0 && file_option->count() == 0 && isatty(STDIN_FILENO);
     fedq::SessionOptions options;
     options.format.format = fedq::parse_output_format(format_name).value_or(fedq::OutputFormat::kTable);
+    options.output_location = output_location;
+    options.output_file_format = output_file_format;
     options.format.max_rows = max_rows.value_or(interactive ? 1000 : 0);
     options.format.max_width = max_width;
     options.format.unicode = !ascii;

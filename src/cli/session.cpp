@@ -56,6 +56,24 @@ bool Session::run_script(std::string_view script, std::string_view source, bool 
     return ok;
 }
 
+FileWriteTarget Session::output_target() const {
+    FileWriteTarget target;
+    target.format = options_.output_file_format;
+    const std::string& location = options_.output_location;
+    static const char* kExtensions[] = {".csv", ".json", ".parquet"};
+    std::string ext = kExtensions[target.format == "json" ? 1 : target.format == "parquet" ? 2 : 0];
+    if (!location.empty() && location.back() == '/') {
+        // An output location: one file per query, named by a fresh query id.
+        target.location = location;
+        target.file_name = unique_file_prefix() + ext;
+    } else {
+        size_t slash = location.rfind('/');
+        target.location = slash == std::string::npos ? "./" : location.substr(0, slash + 1);
+        target.file_name = slash == std::string::npos ? location : location.substr(slash + 1);
+    }
+    return target;
+}
+
 bool Session::run_in_script(const std::string& sql, std::string_view script, size_t offset,
                             std::string_view source) {
     if (options_.echo) {
@@ -67,11 +85,22 @@ bool Session::run_in_script(const std::string& sql, std::string_view script, siz
     bool cancelled = false;
     // CSV, TSV and NDJSON rows stream to the output as the query produces them.
     std::optional<StreamingWriter> writer;
-    if (StreamingWriter::supports(options_.format.format)) writer.emplace(options_.format.format, *out_);
+    std::optional<FileWriteSink> file_sink;
+    std::vector<WrittenFile> written;
+    if (!options_.output_location.empty()) {
+        file_sink.emplace(output_target());
+    } else if (StreamingWriter::supports(options_.format.format)) {
+        writer.emplace(options_.format.format, *out_);
+    }
     try {
         QueryMonitor monitor(engine_, options_.show_progress);
         try {
-            result = writer ? engine_.execute(sql, *writer) : engine_.execute(sql);
+            if (file_sink) {
+                result = engine_.execute(sql, *file_sink);
+                if (file_sink->began()) written = file_sink->commit();
+            } else {
+                result = writer ? engine_.execute(sql, *writer) : engine_.execute(sql);
+            }
         } catch (...) {
             cancelled = monitor.cancel_requested();
             if (writer && writer->began()) writer->finish();
@@ -95,7 +124,7 @@ bool Session::run_in_script(const std::string& sql, std::string_view script, siz
     FormatOptions format = options_.format;
     if (options_.interactive) format.footer = false;  // the statistics line says how many rows
     bool is_table = format.format == OutputFormat::kTable || format.format == OutputFormat::kMarkdown;
-    if (is_table && result.has_rows) {
+    if (is_table && result.has_rows && written.empty()) {
         if (printed_table_ && !options_.interactive) *out_ << '\n';
         printed_table_ = true;
     }
@@ -108,8 +137,16 @@ bool Session::run_in_script(const std::string& sql, std::string_view script, siz
         return true;
     }
     try {
-        if (writer && writer->began()) writer->finish();
-        else write_result(result, format, *out_);
+        if (!written.empty()) {
+            for (const auto& file : written) {
+                *out_ << fmt::format("{} row{} written to {}\n", file.rows, file.rows == 1 ? "" : "s", file.path);
+            }
+            out_->flush();
+        } else if (writer && writer->began()) {
+            writer->finish();
+        } else {
+            write_result(result, format, *out_);
+        }
     } catch (const std::exception& exception) {
         std::cerr << "ERROR XX000: cannot write result: " << exception.what() << std::endl;
         return false;

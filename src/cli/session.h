@@ -10,6 +10,7 @@
 #include "cli/output_format.h"
 #include "common/error.h"
 #include "engine/engine.h"
+#include "engine/file_write_sink.h"
 
 namespace fedq {
 
@@ -19,6 +20,12 @@ struct SessionOptions {
     bool interactive = false;    // shell: statistics line after each statement
     bool timing = true;          // shell: include the elapsed time in the statistics line
     bool show_progress = false;  // progress line on stderr for statements running longer than a second
+    // --output to object storage or as Parquet: each query's rows are written as a file (csv, json or
+    // parquet in `output_file_format`) at `output_location` (a folder ending in '/': one file
+    // <query id>.<ext> per query, like Athena's output location; otherwise that file). Stdout gets one line
+    // per query saying where its rows went. Empty = results go to the output stream.
+    std::string output_location;
+    std::string output_file_format = "csv";
 };
 
 class Session {
@@ -38,6 +45,7 @@ class Session {
     bool run_statement(const std::string& sql) { return run_in_script(sql, sql, 0, {}); }
 
   private:
+    FileWriteTarget output_target() const;
     bool run_in_script(const std::string& sql, std::string_view script, size_t offset,
                        std::string_view source);
 

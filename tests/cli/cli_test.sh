@@ -100,6 +100,23 @@ if command -v script >/dev/null; then
     fi
 fi
 
+# --output FILE: the extension picks the format; .parquet and folders ending in '/' go through the file writers.
+expect "output csv by extension" 0 "" -- -c "SELECT 1 AS a, 'x,y' AS b, NULL AS c" --output "$WORK/o.csv"
+checks=$((checks + 1))
+[ "$(cat "$WORK/o.csv")" = $'a,b,c\n1,"x,y",' ] || fail "output csv content" "$(cat "$WORK/o.csv")"
+expect "output parquet file" 0 "2 rows written to $WORK/o.parquet" -- \
+    -c "SELECT * FROM (VALUES (1, 'ü', DATE '2024-01-02'), (2, NULL, NULL)) t(a, b, c)" --output "$WORK/o.parquet"
+expect "output parquet reads back" 0 $'a,b,c\n1,ü,2024-01-02\n2,,' -- --format csv -c "SELECT * FROM '$WORK/o.parquet' ORDER BY a"
+expect "parquet needs output" 1 "" -- --format parquet -c "SELECT 1"
+checks=$((checks + 1))
+mkdir -p "$WORK/folder"
+"$FEDQ" -c "SELECT 1 AS a; SELECT 2 AS a" --output "$WORK/folder/" >/dev/null 2>&1 </dev/null || fail "output folder"
+[ "$(ls "$WORK/folder" | grep -c '\.csv$')" = 2 ] || fail "output folder has one file per query" "$(ls -a "$WORK/folder")"
+# A failing query leaves no file behind (not even a hidden temporary one).
+expect "failed query writes nothing" 1 "" -- -c "SELECT 1 / (x - 3) FROM range(5) t(x)" --output "$WORK/failed/"
+checks=$((checks + 1))
+[ -z "$(ls -A "$WORK/failed" 2>/dev/null)" ] || fail "failed query left files" "$(ls -A "$WORK/failed")"
+
 # s3:// paths through the S3 client, against the test services' s3rver (scripts/run-tests.sh exports its
 # settings; without them this part is not run).
 if [ -n "${FEDQ_S3_ENDPOINT:-}" ] && command -v curl >/dev/null; then
@@ -123,6 +140,23 @@ if [ -n "${FEDQ_S3_ENDPOINT:-}" ] && command -v curl >/dev/null; then
     AWS_ACCESS_KEY_ID=$FEDQ_S3_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$FEDQ_S3_SECRET_ACCESS_KEY \
         expect "s3 missing key" 1 "" -- -c "SELECT count(*) FROM 's3://$FEDQ_S3_BUCKET/$key.nope'"
     expect_stderr "s3 missing key sqlstate" "42P01"
+
+    # --output to an S3 location: one file per query (CSV by default, Parquet with --format parquet),
+    # stdout says where the rows went; the files read back.
+    out_prefix="s3://$FEDQ_S3_BUCKET/cli-test-$$/results/"
+    export AWS_ACCESS_KEY_ID=$FEDQ_S3_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$FEDQ_S3_SECRET_ACCESS_KEY
+    checks=$((checks + 1))
+    written=$("$FEDQ" -c "SELECT a, b FROM 's3://$FEDQ_S3_BUCKET/$key' ORDER BY a" --output "$out_prefix" </dev/null 2>"$WORK/stderr")
+    [[ "$written" =~ ^"3 rows written to ${out_prefix}"[0-9_a-f]+\.csv$ ]] || fail "s3 output line" "$written" "$(cat "$WORK/stderr")"
+    expect "s3 output csv reads back" 0 $'a,b\n1,x\n2,y\n3,"z,w"' -- --format csv \
+        -c "SELECT * FROM read_csv('${out_prefix}*.csv', header => true) ORDER BY a"
+    checks=$((checks + 1))
+    written=$("$FEDQ" -c "SELECT a, b, a * 1.5 AS c, NULL AS d FROM 's3://$FEDQ_S3_BUCKET/$key'" --format parquet \
+        --output "${out_prefix}p/" </dev/null 2>"$WORK/stderr")
+    [[ "$written" =~ \.parquet$ ]] || fail "s3 output parquet line" "$written" "$(cat "$WORK/stderr")"
+    expect "s3 output parquet reads back" 0 $'n,s,m,c,d\n3,6,"z,w",9.0,0' -- --format csv \
+        -c "SELECT count(*) AS n, sum(a) AS s, max(b) AS m, sum(c) AS c, count(d) AS d FROM '${out_prefix}p/*.parquet'"
+    unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
     unset AWS_ENDPOINT_URL_S3 AWS_REGION
 fi
 

@@ -8,6 +8,8 @@
 //   halt | mode skip | mode unskip | require <feature> | skipif <engine> | onlyif <engine>
 //   (<engine> may be `config=NAME` to select by the --config in use)
 //   loop <var> <from> <to> ... endloop | foreach <var> <v1> <v2> ... endloop  (${var} substituted)
+// In SQL and expected text, __TEST_DIR__ is a scratch folder of the file (its FEDQ_HOME, empty at the start)
+// and __UNIQUE__ a name no other run uses (for object-storage prefixes).
 // Values print as Value::to_string does, NULL as "NULL", the empty string as "(empty)". Each file runs on
 // a fresh Engine with its own empty FEDQ_HOME (so catalogs it creates never leak into other files); the
 // `small` config sets batch_size = 3 and threads = 1 to shake out boundary bugs.
@@ -256,6 +258,13 @@ std::string value_text(const fedq::Column& column, size_t row) {
     return text;
 }
 
+// A name unique to this run and file: <pid>-<nanoseconds>.
+std::string fmt_unique() {
+    static std::atomic<uint64_t> counter{0};
+    auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+    return std::to_string(::getpid()) + "-" + std::to_string(now) + "-" + std::to_string(counter++);
+}
+
 std::string strip_statement(const std::string& sql) {
     std::string out = trim(sql);
     while (!out.empty() && (out.back() == ';' || out.back() == ' ' || out.back() == '\n')) out.pop_back();
@@ -383,8 +392,14 @@ class FileRunner {
     }
 
   private:
+    // __TEST_DIR__ / __UNIQUE__ substituted.
+    std::string substitute(std::string text) const {
+        text = replace_all(std::move(text), "__TEST_DIR__", home_);
+        return replace_all(std::move(text), "__UNIQUE__", unique_);
+    }
+
     bool run_statement(const Record& record) {
-        std::string sql = strip_statement(record.sql);
+        std::string sql = substitute(strip_statement(record.sql));
         Watchdog watchdog(*engine_, g_timeout_seconds);
         try {
             engine_->execute(sql);
@@ -417,7 +432,7 @@ class FileRunner {
     }
 
     bool run_query(const Record& record) {
-        std::string sql = strip_statement(record.sql);
+        std::string sql = substitute(strip_statement(record.sql));
         fedq::QueryResult result;
         Watchdog watchdog(*engine_, g_timeout_seconds);
         try {
@@ -453,6 +468,7 @@ class FileRunner {
         }
         std::vector<std::string> actual;
         std::vector<std::string> expected = record.expected;
+        for (auto& e : expected) e = substitute(std::move(e));
         bool value_wise = false;
         // The classic sqllogictest layout lists one value per line; accept it when the shapes say so.
         if (columns > 1 && expected.size() == rows.size() * columns && expected.size() != rows.size()) {
@@ -532,6 +548,7 @@ class FileRunner {
     std::string path_;
     std::string config_;
     std::string home_;
+    std::string unique_ = fmt_unique();
     bool verbose_;
     Counters& counters_;
     std::unique_ptr<fedq::Engine> engine_;
