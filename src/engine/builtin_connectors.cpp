@@ -1,6 +1,7 @@
 #include "engine/builtin_connectors.h"
 
 #include "connectors/files/files_connector.h"
+#include "connectors/lake/lake_connector.h"
 
 #include "connectors/mysql/mysql_connector.h"
 #include "connectors/postgres/postgres_connector.h"
@@ -19,6 +20,7 @@ void register_builtin_connectors(ConnectorRegistry& registry) {
     registry.add({"postgres", make_postgres_connector, {}, "PostgreSQL", {"postgresql"}});
     registry.add({"mysql", make_mysql_connector, {}, "MySQL and MariaDB", {"mariadb"}});
     registry.add({"sqlite", make_sqlite_connector, {}, "SQLite database files", {}});
+    registry.add({"lake", make_lake_connector, {}, "Partitioned external tables (CSV, JSON, Parquet)", {}});
 }
 
 }  // namespace fedq

@@ -1,5 +1,7 @@
 #include "engine/engine.h"
+#include "engine/lake_statements.h"
 #include "engine/results.h"
+#include "connectors/lake/lake_connector.h"
 
 #include <unistd.h>
 
@@ -69,6 +71,14 @@ public:
     explicit EngineImpl(EngineOptions options) : options_(std::move(options)), settings_(default_settings()) {
         catalogs_.add("system", std::make_shared<SystemConnector>(catalogs_));
         catalogs_.configure(load_catalog_setup(options_));
+        // The data catalog of external tables, unless a configured catalog already uses the name.
+        if (!catalogs_.find("lake")) {
+            ConnectorConfig lake;
+            lake.catalog = "lake";
+            lake.type = "lake";
+            lake.home = options_.home;
+            catalogs_.add("lake", make_lake_connector(lake));
+        }
     }
 
     static std::map<std::string, std::string> default_settings() {
@@ -218,6 +228,30 @@ private:
         return result;
     }
 
+    // What the lake table statements need from the engine.
+    LakeStatementHooks lake_hooks() {
+        LakeStatementHooks hooks;
+        hooks.constant = [this](const ast::Expr& expr, const std::string& clause) {
+            Scope empty;
+            Binder binder(catalogs_, session_);
+            ExpressionBinder expression_binder(binder, empty);
+            expression_binder.clause = clause.c_str();
+            BoundExprPtr value = expression_binder.bind(expr);
+            if (!value->is_constant()) raise(ErrorCode::kInvalidParameter, "{} value must be a constant", clause);
+            return value->constant;
+        };
+        hooks.run_query = [this](const ast::Query& query, ResultSink& sink) { return run_query(query, &sink); };
+        hooks.describe_query = [this](const ast::Query& query) {
+            auto context = make_context();
+            std::vector<std::string> names;
+            LogicalPtr plan = plan_query(query, *context, names);
+            std::vector<Type> types;
+            for (const auto& o : plan->outputs) types.push_back(o.type);
+            return std::make_pair(std::move(names), std::move(types));
+        };
+        return hooks;
+    }
+
     QueryResult explain(const ast::ExplainStatement& statement) {
         if (statement.statement->kind != ast::StatementKind::kQuery) {
             raise(ErrorCode::kNotSupported, "EXPLAIN is supported for queries only");
@@ -283,6 +317,9 @@ private:
         auto keep = [&](const std::string& name) { return !like || like->matches(name); };
         const auto& parts = statement.from.parts;
         switch (statement.show) {
+            case ast::ShowKind::kPartitions:
+            case ast::ShowKind::kCreateTable:
+                return execute_lake_statement(catalogs_, session_, lake_hooks(), statement);
             case ast::ShowKind::kCatalogs:
                 for (const auto& entry : catalogs_.list()) {
                     if (!keep(entry.name)) continue;
@@ -407,6 +444,12 @@ private:
                 case ast::StatementKind::kDropCatalog:
                 case ast::StatementKind::kAlterCatalog:
                     return message_result(execute_catalog_ddl(catalogs_, statement));
+                case ast::StatementKind::kCreateTable:
+                case ast::StatementKind::kDropTable:
+                case ast::StatementKind::kInsert:
+                case ast::StatementKind::kRepairTable:
+                case ast::StatementKind::kAlterTable:
+                    return execute_lake_statement(catalogs_, session_, lake_hooks(), statement);
             }
         } catch (Error& error) {
             // Positions inside a statement are relative to the statement's own text; keep them.

@@ -9,38 +9,13 @@
 #include <unordered_map>
 
 #include "common/error.h"
+#include "connectors/lake/lake_connector.h"
 #include "formats/file_writer.h"
 #include "io/file_system.h"
 
 namespace fedq {
 
 namespace {
-
-// Characters Hive escapes in partition folder names (FileUtils.escapePathName).
-bool needs_escape(unsigned char c) {
-    if (c < 0x20 || c == 0x7F) return true;
-    switch (c) {
-        case '"': case '#': case '%': case '\'': case '*': case '/': case ':': case '=': case '?':
-        case '\\': case '{': case '[': case ']': case '^':
-            return true;
-        default:
-            return false;
-    }
-}
-
-std::string escape_path_segment(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char ch : text) {
-        auto c = static_cast<unsigned char>(ch);
-        if (needs_escape(c)) {
-            out += fmt::format("%{:02X}", c);
-        } else {
-            out += ch;
-        }
-    }
-    return out;
-}
 
 std::string extension_of(const std::string& format) {
     if (format == "parquet") return ".parquet";
@@ -68,9 +43,9 @@ std::string unique_file_prefix() {
 std::string hive_partition_path(const std::vector<std::string>& names, const std::vector<Value>& values) {
     std::string out;
     for (size_t i = 0; i < names.size() && i < values.size(); ++i) {
-        out += escape_path_segment(names[i]);
+        out += escape_partition_value(names[i]);
         out += '=';
-        out += values[i].is_null() ? std::string("__HIVE_DEFAULT_PARTITION__") : escape_path_segment(values[i].to_string());
+        out += values[i].is_null() ? std::string("__HIVE_DEFAULT_PARTITION__") : escape_partition_value(values[i].to_string());
         out += '/';
     }
     return out;

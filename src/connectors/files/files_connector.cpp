@@ -42,6 +42,7 @@ struct ScanTable {
     JsonFormat json_format = JsonFormat::kNewlineDelimited;
     bool ignore_errors = false;
     std::vector<size_t> parquet_columns;  // Parquet: the reader's column index of each table column
+    std::string s3_profile;               // S3 settings to read s3:// files with ("" = the environment's)
 
     static ScanTable from(const TableHandle& handle) {
         const json& p = handle.properties;
@@ -52,6 +53,7 @@ struct ScanTable {
         const std::string format = p.at("format").get<std::string>();
         t.format = format == "json" ? FileFormat::kJson : format == "parquet" ? FileFormat::kParquet : FileFormat::kCsv;
         t.compression = parse_compression(p.at("compression").get<std::string>());
+        t.s3_profile = p.value("s3_profile", std::string());
         for (const auto& f : p.at("files"))
             t.files.push_back({f.at("path").get<std::string>(), f.at("size").get<uint64_t>()});
         for (const auto& c : p.at("columns")) {
@@ -96,8 +98,8 @@ struct ScanTable {
 };
 
 // Newlines before `offset` in a file (only called to report an error's physical line).
-uint64_t count_newlines_before(const std::string& path, uint64_t offset) {
-    auto file = get_file_system(path).open(path);
+uint64_t count_newlines_before(const std::string& path, const std::string& s3_profile, uint64_t offset) {
+    auto file = get_file_system(path, s3_profile).open(path);
     std::vector<char> block(1 << 20);
     uint64_t count = 0, position = 0;
     while (position < offset) {
@@ -108,6 +110,11 @@ uint64_t count_newlines_before(const std::string& path, uint64_t offset) {
         position += n;
     }
     return count;
+}
+
+std::unique_ptr<ParquetReader> open_parquet(const std::string& path, const std::string& s3_profile) {
+    std::shared_ptr<RandomAccessFile> file = get_file_system(path, s3_profile).open(path);
+    return std::make_unique<ParquetReader>(std::move(file));
 }
 
 // The format reader behind a split (CSV or JSON), behind one virtual call per batch.
@@ -205,6 +212,23 @@ bool row_group_may_match(const ParquetReader& reader, size_t row_group, const Sc
         }
     }
     return true;
+}
+
+size_t parquet_file_splits(const ScanTable& table, size_t i, const ParquetReader& reader,
+                           const Constraint& constraint, std::vector<Split>& splits) {
+    size_t pruned = 0;
+    for (size_t g = 0; g < reader.num_row_groups(); ++g) {
+        if (!row_group_may_match(reader, g, table, constraint)) {
+            ++pruned;
+            continue;
+        }
+        Split split;
+        split.payload = {{"file", i}, {"path", table.files[i].path}, {"row_group", g}};
+        split.description = fmt::format("{} row group {}", base_name(table.files[i].path), g);
+        split.estimated_rows = static_cast<double>(reader.row_group_rows(g));
+        splits.push_back(std::move(split));
+    }
+    return pruned;
 }
 
 // Reads nothing (a Constraint that no row can satisfy).
@@ -402,6 +426,50 @@ TableInfo FilesConnector::resolve(const std::string& path, const std::string& fo
     return info;
 }
 
+TableHandle FilesConnector::make_handle(const FileTableSpec& spec, const std::string& table_name) {
+    if (spec.names.size() != spec.types.size())
+        raise(ErrorCode::kInternal, "files connector: {} column names for {} types", spec.names.size(),
+              spec.types.size());
+    json properties = json::object();
+    properties["format"] =
+        spec.format == FileFormat::kCsv ? "csv" : spec.format == FileFormat::kJson ? "json" : "parquet";
+    properties["compression"] = compression_name(spec.compression);
+    json file_list = json::array();
+    for (const auto& f : spec.files) file_list.push_back({{"path", f.path}, {"size", f.size}});
+    properties["files"] = std::move(file_list);
+    json columns = json::array();
+    for (size_t i = 0; i < spec.names.size(); ++i)
+        columns.push_back({{"name", spec.names[i]}, {"type", type_to_json(spec.types[i])}});
+    properties["columns"] = std::move(columns);
+    if (spec.format == FileFormat::kParquet) {
+        if (spec.parquet_columns.size() != spec.names.size())
+            raise(ErrorCode::kInternal, "files connector: parquet column mapping does not match the columns");
+        properties["parquet_columns"] = spec.parquet_columns;
+    } else if (spec.format == FileFormat::kCsv) {
+        json csv = csv_dialect_to_json(spec.csv);
+        csv["ignore_errors"] = spec.ignore_errors || spec.csv.ignore_errors;
+        csv["multiline"] = spec.csv_multiline;
+        properties["csv"] = std::move(csv);
+    } else {
+        properties["json"] = {{"format", json_format_name(spec.json_format)},
+                              {"ignore_errors", spec.ignore_errors}};
+    }
+    if (!spec.s3_profile.empty()) properties["s3_profile"] = spec.s3_profile;
+    TableHandle handle;
+    handle.table = table_name;
+    handle.properties = std::move(properties);
+    return handle;
+}
+
+size_t FilesConnector::plan_parquet_file(const TableHandle& handle, size_t file_index,
+                                         const ParquetReader& reader, const Constraint& constraint,
+                                         std::vector<Split>& splits) {
+    ScanTable table = ScanTable::from(handle);
+    if (table.format != FileFormat::kParquet || file_index >= table.files.size())
+        raise(ErrorCode::kInternal, "files connector: plan_parquet_file needs a Parquet handle");
+    return parquet_file_splits(table, file_index, reader, constraint, splits);
+}
+
 ScanPlan FilesConnector::plan_scan(const ScanRequest& request) {
     ScanTable table = ScanTable::from(request.table);
     ScanPlan plan;
@@ -416,18 +484,8 @@ ScanPlan FilesConnector::plan_scan(const ScanRequest& request) {
         // One split per row group; row groups whose statistics exclude the constraint are skipped.
         size_t pruned = 0;
         for (size_t i = 0; i < table.files.size(); ++i) {
-            auto reader = ParquetReader::open(table.files[i].path);
-            for (size_t g = 0; g < reader->num_row_groups(); ++g) {
-                if (!row_group_may_match(*reader, g, table, request.constraint)) {
-                    ++pruned;
-                    continue;
-                }
-                Split split;
-                split.payload = {{"file", i}, {"path", table.files[i].path}, {"row_group", g}};
-                split.description = fmt::format("{} row group {}", base_name(table.files[i].path), g);
-                split.estimated_rows = static_cast<double>(reader->row_group_rows(g));
-                plan.splits.push_back(std::move(split));
-            }
+            auto reader = open_parquet(table.files[i].path, table.s3_profile);
+            pruned += parquet_file_splits(table, i, *reader, request.constraint, plan.splits);
         }
         plan.description = fmt::format("parquet {} file{}, {}, {} row group split{}{}", table.files.size(),
                                        table.files.size() == 1 ? "" : "s", format_bytes(total), plan.splits.size(),
@@ -500,14 +558,14 @@ std::unique_ptr<BatchReader> FilesConnector::read_split(const ScanRequest& reque
         } else {
             std::vector<size_t> projection;
             for (size_t column : read_columns) projection.push_back(table.parquet_columns.at(column));
-            reader = std::make_unique<ParquetRowGroupReader>(ParquetReader::open(path),
+            reader = std::make_unique<ParquetRowGroupReader>(open_parquet(path, table.s3_profile),
                                                              split.payload.at("row_group").get<size_t>(),
                                                              std::move(projection), request.batch_rows);
         }
         return std::make_unique<FileScanReader>(std::move(reader), std::move(filters), std::move(output_columns),
                                                 request.batch_rows, request.limit, context);
     }
-    FileSystem& fs = get_file_system(path);
+    FileSystem& fs = get_file_system(path, table.s3_profile);
     const bool ranged = end > 0;
     std::unique_ptr<InputStream> input;
     ByteRange range;
@@ -517,7 +575,9 @@ std::unique_ptr<BatchReader> FilesConnector::read_split(const ScanRequest& reque
     } else {
         input = open_input_stream(fs.open(path), table.compression);
     }
-    auto locator = [path](uint64_t offset) { return count_newlines_before(path, offset); };
+    auto locator = [path, profile = table.s3_profile](uint64_t offset) {
+        return count_newlines_before(path, profile, offset);
+    };
     std::unique_ptr<FormatReader> reader;
     if (request.constraint.is_none()) {
         reader = std::make_unique<EmptyReader>();

@@ -14,8 +14,29 @@
 #include <string>
 
 #include "connector/connector.h"
+#include "connectors/files/file_scan_options.h"
+#include "io/file_system.h"
 
 namespace fedq {
+
+class ParquetReader;
+
+// A table over an explicit file list with a known schema and format options (no globbing, no inference):
+// what the lake connector builds for each file it scans. FilesConnector::make_handle packs it into a
+// TableHandle that plan_scan / read_split accept like one from resolve().
+struct FileTableSpec {
+    FileFormat format = FileFormat::kCsv;
+    Compression compression = Compression::kAuto;
+    std::vector<FileInfo> files;
+    std::vector<std::string> names;
+    std::vector<Type> types;
+    CsvDialect csv;                 // CSV: the dialect (header/skip, delimiter, null string, ...)
+    bool csv_multiline = false;     // CSV: quoted newlines possible (files are then never cut in ranges)
+    JsonFormat json_format = JsonFormat::kNewlineDelimited;
+    bool ignore_errors = false;
+    std::vector<size_t> parquet_columns;  // Parquet: the reader's column index of each column
+    std::string s3_profile;         // s3:// files are read with this registered S3 profile ("" = default)
+};
 
 class FilesConnector final : public Connector {
   public:
@@ -36,6 +57,14 @@ class FilesConnector final : public Connector {
     // (null, null_string), skip, comment, all_varchar; JSON: format ('auto'|'newline_delimited'|'array').
     TableInfo resolve(const std::string& path, const std::string& format,
                       const std::map<std::string, Value>& options);
+
+    // Packs an explicit table (see FileTableSpec) into a handle for plan_scan / read_split.
+    static TableHandle make_handle(const FileTableSpec& spec, const std::string& table_name);
+    // Appends to `splits` one split per row group of Parquet file `file_index` of `handle` (opened as
+    // `reader`) that the constraint's domains on the handle's columns may match (min/max statistics and
+    // dictionaries). Returns the number of row groups pruned.
+    static size_t plan_parquet_file(const TableHandle& handle, size_t file_index, const ParquetReader& reader,
+                                    const Constraint& constraint, std::vector<Split>& splits);
 
     ScanPlan plan_scan(const ScanRequest& request) override;
     std::unique_ptr<BatchReader> read_split(const ScanRequest& request, const Split& split,

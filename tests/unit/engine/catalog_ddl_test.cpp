@@ -108,11 +108,11 @@ TEST_F(CatalogDdlTest, CreateShowDropWithFilesType) {
     EXPECT_EQ(engine.execute("CREATE CATALOG local USING files").message, "CREATE CATALOG");
     auto catalogs = engine.execute("SHOW CATALOGS");
     EXPECT_EQ(catalogs.column_names, (std::vector<std::string>{"Catalog", "Type", "Source"}));
-    EXPECT_EQ(rows_of(catalogs), (Rows{{"local", "files", "metastore"}, {"system", "system", "built-in"}}));
+    EXPECT_EQ(rows_of(catalogs), (Rows{{"lake", "lake", "built-in"}, {"local", "files", "metastore"}, {"system", "system", "built-in"}}));
     EXPECT_EQ(rows_of(engine.execute("SHOW CATALOGS LIKE 'LOC%'")), (Rows{{"local", "files", "metastore"}}));
     EXPECT_EQ(rows_of(engine.execute("SHOW CREATE CATALOG Local")), (Rows{{"CREATE CATALOG local USING files"}}));
     EXPECT_EQ(rows_of(engine.execute("SELECT catalog_name, connector_name FROM system.metadata.catalogs ORDER BY 1")),
-              (Rows{{"local", "files"}, {"system", "system"}}));
+              (Rows{{"lake", "lake"}, {"local", "files"}, {"system", "system"}}));
 
     EXPECT_EQ(engine.execute("CREATE CATALOG IF NOT EXISTS local USING files").message, "CREATE CATALOG");
     EXPECT_EQ(error_of([&] { engine.execute("CREATE CATALOG local USING files"); }).sqlstate(), "42710");
@@ -129,7 +129,7 @@ TEST_F(CatalogDdlTest, CreateShowDropWithFilesType) {
     EXPECT_EQ(error_of([&] { engine.execute("DROP CATALOG local"); }).sqlstate(), "42704");
     EXPECT_EQ(engine.execute("DROP CATALOG IF EXISTS local").message, "DROP CATALOG");
     EXPECT_EQ(error_of([&] { engine.execute("DROP CATALOG system"); }).sqlstate(), "42501");
-    EXPECT_EQ(rows_of(engine.execute("SHOW CATALOGS")), (Rows{{"system", "system", "built-in"}}));
+    EXPECT_EQ(rows_of(engine.execute("SHOW CATALOGS")), (Rows{{"lake", "lake", "built-in"}, {"system", "system", "built-in"}}));
 }
 
 // A connector type with secrets, validated like the real ones (a files connector underneath).
@@ -203,7 +203,8 @@ TEST_F(CatalogDdlTest, PersistsAcrossEnginesOnOneHome) {
     {
         Engine engine(o);
         EXPECT_EQ(rows_of(engine.execute("SHOW CATALOGS")),
-                  (Rows{{"other", "phony", "metastore"}, {"shop", "fake", "metastore"}, {"system", "system", "built-in"}}));
+                  (Rows{{"lake", "lake", "built-in"}, {"other", "phony", "metastore"}, {"shop", "fake", "metastore"},
+                         {"system", "system", "built-in"}}));
         EXPECT_TRUE(engine.execute("SHOW SCHEMAS FROM shop").batches.empty()) << "opens with the decrypted password";
         engine.execute("CREATE OR REPLACE CATALOG shop USING fake WITH (host = 'db9')");
     }
@@ -274,10 +275,10 @@ TEST_F(CatalogDdlTest, ConfigFiles) {
     ScopedEnv config("FEDQ_CONFIG", extra.c_str());
     Engine engine(o);
     auto rows = rows_of(engine.execute("SHOW CATALOGS"));
-    ASSERT_EQ(rows.size(), 4u);
+    ASSERT_EQ(rows.size(), 5u);  // + the built-in lake catalog
     EXPECT_EQ(rows[0], (std::vector<std::string>{"extra", "fake", extra}));
-    EXPECT_EQ(rows[1], (std::vector<std::string>{"lake_files", "files", home_ + "/fedq.toml"}));
-    EXPECT_EQ(rows[2], (std::vector<std::string>{"shop", "fake", home_ + "/fedq.toml"}));
+    EXPECT_EQ(rows[2], (std::vector<std::string>{"lake_files", "files", home_ + "/fedq.toml"}));
+    EXPECT_EQ(rows[3], (std::vector<std::string>{"shop", "fake", home_ + "/fedq.toml"}));
     EXPECT_EQ(rows_of(engine.execute("SHOW CREATE CATALOG shop")),
               (Rows{{"CREATE CATALOG shop USING fake WITH (host = 'db1', password = '****', port = 5432)"}}));
     EXPECT_TRUE(engine.execute("SHOW SCHEMAS FROM shop").batches.empty());
