@@ -113,7 +113,10 @@ mkdir -p "$WORK/folder"
 "$FEDQ" -c "SELECT 1 AS a; SELECT 2 AS a" --output "$WORK/folder/" >/dev/null 2>&1 </dev/null || fail "output folder"
 [ "$(ls "$WORK/folder" | grep -c '\.csv$')" = 2 ] || fail "output folder has one file per query" "$(ls -a "$WORK/folder")"
 # A failing query leaves no file behind (not even a hidden temporary one).
-expect "failed query writes nothing" 1 "" -- -c "SELECT 1 / (x - 3) FROM range(5) t(x)" --output "$WORK/failed/"
+# (200000 rows; the division fails near the end, after batches were written.)
+expect "failed query writes nothing" 1 "" -- --output "$WORK/failed/" -c "SELECT 1 / (x - 199990) AS q
+    FROM (SELECT a.x * 20 + b.x AS x FROM UNNEST(sequence(0, 9999)) a(x), UNNEST(sequence(0, 19)) b(x))"
+expect_stderr "failed query error" "22012"
 checks=$((checks + 1))
 [ -z "$(ls -A "$WORK/failed" 2>/dev/null)" ] || fail "failed query left files" "$(ls -A "$WORK/failed")"
 
