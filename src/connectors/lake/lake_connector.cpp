@@ -829,8 +829,11 @@ std::optional<TableInfo> LakeConnector::get_table(const std::string& schema, con
     info.handle.table = t->name;
     info.handle.properties = {
         {"definition", lake_table_to_json(*t)}, {"catalog", catalog_}, {"s3_profile", s3_profile_}};
-    for (const auto* list : {&t->columns, &t->partition_columns}) {
-        for (const auto& c : *list) info.columns.push_back(ColumnInfo{c.name, c.type, true, c.comment});
+    for (const auto& c : t->columns) info.columns.push_back(ColumnInfo{c.name, c.type, true, c.comment});
+    // DESCRIBE tells partition columns apart (as Hive's "# Partition Information" does).
+    for (const auto& c : t->partition_columns) {
+        info.columns.push_back(
+            ColumnInfo{c.name, c.type, true, c.comment.empty() ? "partition key" : c.comment + " (partition key)"});
     }
     return info;
 }
