@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,34 @@ inline void unpack_bits(const uint8_t* in, uint32_t bit_width, uint32_t* out, si
     }
 }
 
+// Unpacks values [first, first + count) of a bit-packed run of `bit_width` bits (1..32). Every 8-byte load
+// must stay inside the buffer: the caller guarantees `in` is readable up to byte
+// ceil((first + count) * bit_width / 8) + 7.
+inline void unpack_bits_padded(const uint8_t* in, uint32_t bit_width, size_t first, uint32_t* out,
+                               size_t count) {
+    const uint64_t mask = (uint64_t(1) << bit_width) - 1;
+    size_t bit = first * bit_width;
+    size_t i = 0;
+    // Groups of 8 values start on a byte boundary (8 * bit_width bits): unroll so the shifts are constants
+    // for the compiler after the bit width is fixed per call site.
+    if ((bit & 7) == 0) {
+        for (; i + 8 <= count; i += 8, bit += 8 * bit_width) {
+            const uint8_t* base = in + (bit >> 3);
+            for (uint32_t k = 0; k < 8; ++k) {
+                uint32_t b = k * bit_width;
+                uint64_t word;
+                std::memcpy(&word, base + (b >> 3), 8);
+                out[i + k] = static_cast<uint32_t>((word >> (b & 7)) & mask);
+            }
+        }
+    }
+    for (; i < count; ++i, bit += bit_width) {
+        uint64_t word;
+        std::memcpy(&word, in + (bit >> 3), 8);
+        out[i] = static_cast<uint32_t>((word >> (bit & 7)) & mask);
+    }
+}
+
 class RleBitPackedDecoder {
   public:
     RleBitPackedDecoder() = default;
@@ -48,15 +77,26 @@ class RleBitPackedDecoder {
             if (run_left_ == 0) next_run();
             size_t n = std::min<size_t>(count, run_left_);
             if (rle_) {
-                for (size_t i = 0; i < n; ++i) out[i] = rle_value_;
+                std::fill(out, out + n, rle_value_);
+            } else if (bit_width_ == 0) {
+                std::memset(out, 0, n * sizeof(uint32_t));
+                packed_pos_ += n;
             } else {
-                std::memcpy(out, packed_.data() + packed_pos_, n * sizeof(uint32_t));
+                unpack_bits_padded(packed_, bit_width_, packed_pos_, out, n);
                 packed_pos_ += n;
             }
             out += n;
             count -= n;
             run_left_ -= n;
         }
+    }
+
+    // Decodes `count` values and returns the largest (0 if count is 0); for dictionary index checks.
+    uint32_t decode_max(uint32_t* out, size_t count) {
+        decode(out, count);
+        uint32_t m = 0;
+        for (size_t i = 0; i < count; ++i) m = std::max(m, out[i]);
+        return m;
     }
 
   private:
@@ -82,11 +122,14 @@ class RleBitPackedDecoder {
                 bytes = avail;
                 if (values == 0) bad_data(file_, "truncated bit-packed run");
             }
-            packed_.resize(values + 8);
-            // Copy to a padded buffer so the unpacker may over-read safely.
-            scratch_.assign(pos_, pos_ + bytes);
-            scratch_.resize(bytes + 8, 0);
-            unpack_bits(scratch_.data(), bit_width_, packed_.data(), values);
+            // Unpack straight from the input when 8-byte loads stay inside it; else from a padded copy.
+            if (avail - bytes >= 8) {
+                packed_ = pos_;
+            } else {
+                scratch_.assign(pos_, pos_ + bytes);
+                scratch_.resize(bytes + 8, 0);
+                packed_ = scratch_.data();
+            }
             pos_ += bytes;
             packed_pos_ = 0;
             run_left_ = values;
@@ -111,7 +154,7 @@ class RleBitPackedDecoder {
     size_t run_left_ = 0;
     bool rle_ = true;
     uint32_t rle_value_ = 0;
-    std::vector<uint32_t> packed_;
+    const uint8_t* packed_ = nullptr;  // the current bit-packed run (in the input or in scratch_)
     std::vector<uint8_t> scratch_;
     size_t packed_pos_ = 0;
 };

@@ -9,7 +9,9 @@
 #include <cstring>
 #include <deque>
 #include <functional>
+#include <span>
 #include <string_view>
+#include <tuple>
 
 #include "common/error.h"
 #include "formats/parquet_encoding.h"
@@ -23,6 +25,15 @@ namespace {
 // Sanity limits against corrupt headers (real pages are about 1 MB and well under a million values).
 constexpr size_t kMaxPageBytes = size_t(1) << 28;
 constexpr size_t kMaxPageValues = size_t(1) << 26;
+// Readable slack after page buffers, column chunk bytes and dictionary strings, so short strings can be
+// copied in whole 32-byte blocks.
+constexpr size_t kCopyPad = 32;
+
+// Copies `len` bytes in 32-byte blocks: both sides must have kCopyPad bytes of slack after the range.
+inline void copy_padded(uint8_t* dst, const void* src, size_t len) {
+    const auto* s = static_cast<const uint8_t*>(src);
+    for (size_t k = 0; k < len; k += 32) std::memcpy(dst + k, s + k, 32);
+}
 
 [[noreturn]] void bad(const std::string& file, std::string_view what) { bad_data(file, what); }
 
@@ -116,10 +127,16 @@ void decompress(Codec codec, const uint8_t* in, size_t in_size, uint8_t* out, si
     }
 }
 
-// Decoded values of one page (non-null values only) in physical form.
+// Decoded values of one page (non-null values only) in physical form. Fixed-width values point into the
+// (decompressed) page where the encoding allows it (PLAIN), else into `storage`; dictionary-encoded pages
+// hold the indexes only (the dictionary is kept converted to the column type).
 struct PhysicalValues {
-    std::vector<uint8_t> fixed;            // fixed-width physical values (BOOLEAN as one byte each)
+    const uint8_t* fixed = nullptr;        // fixed-width physical values (BOOLEAN as one byte each)
+    std::vector<uint8_t> storage;          // owner of `fixed` when decoded (not PLAIN)
     std::vector<std::string_view> binary;  // BYTE_ARRAY / FIXED_LEN_BYTE_ARRAY
+    std::vector<uint32_t> indexes;         // dictionary-encoded page: indexes into the dictionary
+    bool dictionary = false;
+    bool padded = false;  // `binary` points into a buffer with kCopyPad bytes of slack after every value
     size_t count = 0;
 };
 
@@ -131,12 +148,16 @@ struct ColumnDecoder {
 
     void decode_plain(const uint8_t* p, size_t size, size_t n, PhysicalValues& out) const {
         out.count = n;
+        out.dictionary = false;
+        out.padded = false;
         if (ptype == PhysicalType::kBoolean) {
             if ((n + 7) / 8 > size) bad(file, "truncated PLAIN boolean values");
-            out.fixed.resize(n);
-            for (size_t i = 0; i < n; ++i) out.fixed[i] = (p[i >> 3] >> (i & 7)) & 1;
+            out.storage.resize(n);
+            for (size_t i = 0; i < n; ++i) out.storage[i] = (p[i >> 3] >> (i & 7)) & 1;
+            out.fixed = out.storage.data();
         } else if (ptype == PhysicalType::kByteArray) {
             out.binary.resize(n);
+            std::string_view* dst = out.binary.data();
             size_t pos = 0;
             for (size_t i = 0; i < n; ++i) {
                 if (size - pos < 4) bad(file, "truncated PLAIN byte array");
@@ -144,7 +165,7 @@ struct ColumnDecoder {
                 std::memcpy(&len, p + pos, 4);
                 pos += 4;
                 if (len > size - pos) bad(file, "truncated PLAIN byte array");
-                out.binary[i] = {reinterpret_cast<const char*>(p + pos), len};
+                dst[i] = {reinterpret_cast<const char*>(p + pos), len};
                 pos += len;
             }
         } else if (ptype == PhysicalType::kFixedLenByteArray) {
@@ -154,51 +175,38 @@ struct ColumnDecoder {
             for (size_t i = 0; i < n; ++i) out.binary[i] = {reinterpret_cast<const char*>(p + i * len), len};
         } else {
             if (n > size / width) bad(file, "truncated PLAIN values");
-            out.fixed.assign(p, p + n * width);
+            out.fixed = p;  // no copy: the page outlives the values
         }
     }
 
-    void gather_dictionary(const PhysicalValues& dict, const uint32_t* idx, size_t n,
-                           PhysicalValues& out) const {
-        out.count = n;
-        for (size_t i = 0; i < n; ++i)
-            if (idx[i] >= dict.count) bad(file, "dictionary index out of range");
-        if (width) {
-            out.fixed.resize(n * width);
-            uint8_t* dst = out.fixed.data();
-            const uint8_t* src = dict.fixed.data();
-            if (width == 4) {
-                for (size_t i = 0; i < n; ++i) std::memcpy(dst + i * 4, src + size_t(idx[i]) * 4, 4);
-            } else if (width == 8) {
-                for (size_t i = 0; i < n; ++i) std::memcpy(dst + i * 8, src + size_t(idx[i]) * 8, 8);
-            } else {
-                for (size_t i = 0; i < n; ++i)
-                    std::memcpy(dst + i * width, src + size_t(idx[i]) * width, width);
-            }
-        } else {
-            out.binary.resize(n);
-            for (size_t i = 0; i < n; ++i) out.binary[i] = dict.binary[idx[i]];
-        }
+    // Fills out.storage with n * width bytes and points out.fixed at it.
+    uint8_t* fixed_storage(PhysicalValues& out, size_t bytes) const {
+        out.storage.resize(bytes);
+        out.fixed = out.storage.data();
+        return out.storage.data();
     }
 
-    void decode(Encoding enc, const uint8_t* p, size_t size, size_t n, const PhysicalValues* dict,
-                PhysicalValues& out, std::deque<std::string>& arena) const {
+    // padded_input: `p` has kCopyPad readable bytes after `size`.
+    void decode(Encoding enc, const uint8_t* p, size_t size, size_t n, size_t dictionary_size,
+                PhysicalValues& out, std::deque<std::string>& arena, bool padded_input = false) const {
+        out.dictionary = false;
+        out.padded = false;
         switch (enc) {
             case Encoding::kPlain:
                 decode_plain(p, size, n, out);
+                out.padded = padded_input;
                 return;
             case Encoding::kPlainDictionary:
             case Encoding::kRleDictionary: {
-                if (!dict) bad(file, "dictionary-encoded page without a dictionary page");
-                if (n == 0) {
-                    out.count = 0;
-                    return;
-                }
+                if (dictionary_size == SIZE_MAX) bad(file, "dictionary-encoded page without a dictionary page");
+                out.dictionary = true;
+                out.count = n;
+                if (n == 0) return;
                 if (size < 1) bad(file, "truncated dictionary indexes");
                 RleBitPackedDecoder dec(p + 1, size - 1, p[0], file);
-                std::vector<uint32_t> idx(n);
-                dec.decode(idx.data(), n);
-                gather_dictionary(*dict, idx.data(), n, out);
+                out.indexes.resize(n);
+                uint32_t max = dec.decode_max(out.indexes.data(), n);
+                if (max >= dictionary_size) bad(file, "dictionary index out of range");
                 return;
             }
             case Encoding::kRle: {
@@ -211,8 +219,8 @@ struct ColumnDecoder {
                 std::vector<uint32_t> v(n);
                 dec.decode(v.data(), n);
                 out.count = n;
-                out.fixed.resize(n);
-                for (size_t i = 0; i < n; ++i) out.fixed[i] = static_cast<uint8_t>(v[i] != 0);
+                uint8_t* dst = fixed_storage(out, n);
+                for (size_t i = 0; i < n; ++i) dst[i] = static_cast<uint8_t>(v[i] != 0);
                 return;
             }
             case Encoding::kDeltaBinaryPacked: {
@@ -222,14 +230,14 @@ struct ColumnDecoder {
                 decode_delta_binary_packed(p, size, v, file);
                 if (v.size() < n) bad(file, "too few DELTA_BINARY_PACKED values");
                 out.count = n;
-                out.fixed.resize(n * width);
+                uint8_t* dst = fixed_storage(out, n * width);
                 if (width == 4) {
                     for (size_t i = 0; i < n; ++i) {
                         int32_t x = static_cast<int32_t>(v[i]);
-                        std::memcpy(out.fixed.data() + i * 4, &x, 4);
+                        std::memcpy(dst + i * 4, &x, 4);
                     }
                 } else {
-                    std::memcpy(out.fixed.data(), v.data(), n * 8);
+                    if (n) std::memcpy(dst, v.data(), n * 8);
                 }
                 return;
             }
@@ -241,6 +249,7 @@ struct ColumnDecoder {
                 if (lens.size() < n) bad(file, "too few DELTA_LENGTH_BYTE_ARRAY values");
                 out.count = n;
                 out.binary.resize(n);
+                out.padded = padded_input;
                 size_t pos = used;
                 for (size_t i = 0; i < n; ++i) {
                     if (lens[i] < 0 || static_cast<uint64_t>(lens[i]) > size - pos)
@@ -279,11 +288,12 @@ struct ColumnDecoder {
                 if (n > size / w) bad(file, "truncated BYTE_STREAM_SPLIT data");
                 size_t streams = size / w;  // values in the page (may exceed n only in malformed files)
                 std::vector<uint8_t> buf(n * w);
-                for (size_t i = 0; i < n; ++i)
-                    for (size_t k = 0; k < w; ++k) buf[i * w + k] = p[k * streams + i];
+                for (size_t k = 0; k < w; ++k)
+                    for (size_t i = 0; i < n; ++i) buf[i * w + k] = p[k * streams + i];
                 out.count = n;
                 if (width) {
-                    out.fixed = std::move(buf);
+                    out.storage = std::move(buf);
+                    out.fixed = out.storage.data();
                 } else {
                     std::string& s =
                         arena.emplace_back(reinterpret_cast<const char*>(buf.data()), buf.size());
@@ -458,126 +468,237 @@ int64_t floor_div(int64_t a, int64_t b) {
     return q;
 }
 
-// Appends `rows` rows: row r is NULL if defs && defs[r] < max_def, else the next value of `vals`.
-void append_values(Column& out, const ColumnPlan& plan, const PhysicalValues& vals, const uint32_t* defs,
-                   uint32_t max_def, size_t rows, const std::string& file) {
-    size_t base = out.size();
-    size_t nonnull = 0;
-    if (defs) {
-        for (size_t r = 0; r < rows; ++r) nonnull += defs[r] >= max_def;
-    } else {
-        nonnull = rows;
+// Writes `rows` rows to dst: get(v) for the v-th present row, a zero value for NULL rows. Without
+// definition levels (or when none is NULL) the loop has no branch and vectorizes.
+template <typename T, typename Get>
+void fill_rows(T* dst, const uint32_t* defs, uint32_t max_def, size_t rows, Get&& get) {
+    if (!defs) {
+        for (size_t r = 0; r < rows; ++r) dst[r] = get(r);
+        return;
     }
-    if (nonnull > vals.count) bad(file, "fewer values than non-null rows in a page");
+    size_t v = 0;
+    for (size_t r = 0; r < rows; ++r) {
+        if (defs[r] >= max_def)
+            dst[r] = get(v++);
+        else
+            dst[r] = T{};
+    }
+}
+
+// Dictionary gather of a fixed-width column: dst[r] = dict[idx[v]] for the present rows.
+template <typename T>
+void gather_fixed(Column& out, size_t base, const Column& dict, const uint32_t* idx, const uint32_t* defs,
+                  uint32_t max_def, size_t rows) {
+    T* dst = out.values<T>() + base;
+    const T* src = dict.values<T>();
+    fill_rows(dst, defs, max_def, rows, [&](size_t v) { return src[idx[v]]; });
+}
+
+// Appends `rows` rows: row r is NULL if defs && defs[r] < max_def, else the next value of `vals` (starting
+// at value `first`). A dictionary-encoded page gathers from `dictionary` (the dictionary page converted to
+// the column type). Returns the number of values used.
+size_t append_values(Column& out, const ColumnPlan& plan, const PhysicalValues& vals, size_t first,
+                     const uint32_t* defs, uint32_t max_def, size_t rows, const std::string& file,
+                     const Column* dictionary = nullptr) {
+    size_t base = out.size();
+    size_t nonnull = rows;
+    if (defs) {
+        nonnull = 0;
+        for (size_t r = 0; r < rows; ++r) nonnull += defs[r] >= max_def;
+        if (nonnull == rows) defs = nullptr;  // no NULL here: take the branch-free paths
+    }
+    if (first > vals.count || nonnull > vals.count - first) bad(file, "fewer values than non-null rows in a page");
+    auto set_validity = [&]() {
+        if (!defs) return;
+        uint8_t* valid = out.mutable_validity();
+        for (size_t r = 0; r < rows; ++r) valid[base + r] = defs[r] >= max_def;
+    };
+    if (vals.dictionary) {
+        if (!dictionary) bad(file, "internal: dictionary page missing");
+        const uint32_t* idx = vals.indexes.data() + first;
+        if (plan.type.is_variable_width()) {
+            const int32_t* doff = dictionary->offsets();
+            const uint8_t* dchars = dictionary->chars().data();
+            size_t bytes = 0;
+            for (size_t v = 0; v < nonnull; ++v) bytes += static_cast<size_t>(doff[idx[v] + 1] - doff[idx[v]]);
+            Buffer& chars = out.chars();
+            size_t at = chars.size();
+            if (at + bytes > static_cast<size_t>(INT32_MAX))
+                raise(ErrorCode::kNotSupported, "Parquet file '{}': string column chunk above 2 GiB", file);
+            chars.reserve(at + bytes + kCopyPad);
+            chars.resize(at + bytes);
+            out.data().resize((base + rows + 1) * 4);
+            int32_t* off = out.offsets();
+            if (base == 0) off[0] = 0;
+            uint8_t* dst = chars.data();
+            // The dictionary column's chars carry kCopyPad bytes of slack (see decode_leaf).
+            if (!defs) {
+                for (size_t r = 0; r < rows; ++r) {
+                    uint32_t k = idx[r];
+                    size_t len = static_cast<size_t>(doff[k + 1] - doff[k]);
+                    copy_padded(dst + at, dchars + doff[k], len);
+                    at += len;
+                    off[base + r + 1] = static_cast<int32_t>(at);
+                }
+            } else {
+                size_t v = 0;
+                for (size_t r = 0; r < rows; ++r) {
+                    if (defs[r] >= max_def) {
+                        uint32_t k = idx[v++];
+                        size_t len = static_cast<size_t>(doff[k + 1] - doff[k]);
+                        copy_padded(dst + at, dchars + doff[k], len);
+                        at += len;
+                    }
+                    off[base + r + 1] = static_cast<int32_t>(at);
+                }
+            }
+            out.set_size(base + rows);
+            set_validity();
+            return nonnull;
+        }
+        out.resize(base + rows);
+        switch (plan.type.fixed_width()) {
+            case 1:
+                gather_fixed<uint8_t>(out, base, *dictionary, idx, defs, max_def, rows);
+                break;
+            case 2:
+                gather_fixed<uint16_t>(out, base, *dictionary, idx, defs, max_def, rows);
+                break;
+            case 4:
+                gather_fixed<uint32_t>(out, base, *dictionary, idx, defs, max_def, rows);
+                break;
+            case 8:
+                gather_fixed<uint64_t>(out, base, *dictionary, idx, defs, max_def, rows);
+                break;
+            case 16:
+                gather_fixed<int128_t>(out, base, *dictionary, idx, defs, max_def, rows);
+                break;
+            default:
+                bad(file, "internal: unexpected dictionary value width");
+        }
+        set_validity();
+        return nonnull;
+    }
     if (plan.type.is_variable_width()) {
+        const std::string_view* src = vals.binary.data() + first;
         Buffer& chars = out.chars();
         out.data().resize((base + rows + 1) * 4);
         int32_t* off = out.offsets();
         if (base == 0) off[0] = 0;
-        size_t v = 0;
-        std::string tmp;
-        for (size_t r = 0; r < rows; ++r) {
-            if (!defs || defs[r] >= max_def) {
-                std::string_view s = vals.binary[v++];
-                if (plan.conv == Conv::kUuid) {
-                    tmp = format_uuid(s);
-                    s = tmp;
+        if (plan.conv == Conv::kUuid) {
+            size_t v = 0;
+            for (size_t r = 0; r < rows; ++r) {
+                if (!defs || defs[r] >= max_def) {
+                    std::string tmp = format_uuid(src[v++]);
+                    chars.append(tmp.data(), tmp.size());
                 }
-                if (chars.size() + s.size() > static_cast<size_t>(INT32_MAX))
-                    raise(ErrorCode::kNotSupported, "Parquet file '{}': string column chunk above 2 GiB",
-                          file);
-                chars.append(s.data(), s.size());
+                off[base + r + 1] = static_cast<int32_t>(chars.size());
             }
-            off[base + r + 1] = static_cast<int32_t>(chars.size());
+        } else {
+            size_t bytes = 0;
+            for (size_t v = 0; v < nonnull; ++v) bytes += src[v].size();
+            size_t at = chars.size();
+            if (at + bytes > static_cast<size_t>(INT32_MAX))
+                raise(ErrorCode::kNotSupported, "Parquet file '{}': string column chunk above 2 GiB", file);
+            chars.reserve(at + bytes + kCopyPad);
+            chars.resize(at + bytes);
+            uint8_t* dst = chars.data();
+            size_t v = 0;
+            if (vals.padded && !defs) {
+                for (size_t r = 0; r < rows; ++r) {
+                    std::string_view s = src[r];
+                    copy_padded(dst + at, s.data(), s.size());
+                    at += s.size();
+                    off[base + r + 1] = static_cast<int32_t>(at);
+                }
+            } else {
+                for (size_t r = 0; r < rows; ++r) {
+                    if (!defs || defs[r] >= max_def) {
+                        std::string_view s = src[v++];
+                        if (!s.empty()) std::memcpy(dst + at, s.data(), s.size());
+                        at += s.size();
+                    }
+                    off[base + r + 1] = static_cast<int32_t>(at);
+                }
+            }
         }
         out.set_size(base + rows);
-        if (defs && nonnull < rows) {
-            uint8_t* valid = out.mutable_validity();
-            for (size_t r = 0; r < rows; ++r) valid[base + r] = defs[r] >= max_def;
-        }
-        return;
+        set_validity();
+        return nonnull;
     }
     out.resize(base + rows);
-    auto fill = [&](auto* dst, auto&& get) {
-        size_t v = 0;
-        for (size_t r = 0; r < rows; ++r) {
-            if (!defs || defs[r] >= max_def)
-                dst[base + r] = get(v++);
-            else
-                dst[base + r] = {};
-        }
-    };
-    const uint8_t* f = vals.fixed.data();
-    auto i32 = [&](size_t i) {
-        int32_t x;
-        std::memcpy(&x, f + i * 4, 4);
+    const uint8_t* f = vals.fixed;
+    auto load = [&]<typename T>(size_t i) {
+        T x;
+        std::memcpy(&x, f + i * sizeof(T), sizeof(T));
         return x;
     };
-    auto i64 = [&](size_t i) {
-        int64_t x;
-        std::memcpy(&x, f + i * 8, 8);
-        return x;
-    };
+    auto i32 = [&](size_t i) { return load.template operator()<int32_t>(first + i); };
+    auto i64 = [&](size_t i) { return load.template operator()<int64_t>(first + i); };
     switch (plan.conv) {
         case Conv::kBool:
-            fill(out.values<uint8_t>(), [&](size_t i) { return f[i]; });
+            fill_rows(out.values<uint8_t>() + base, defs, max_def, rows, [&](size_t i) { return f[first + i]; });
             break;
         case Conv::kI32ToI8:
-            fill(out.values<int8_t>(), [&](size_t i) { return static_cast<int8_t>(i32(i)); });
+            fill_rows(out.values<int8_t>() + base, defs, max_def, rows,
+                      [&](size_t i) { return static_cast<int8_t>(i32(i)); });
             break;
         case Conv::kI32ToI16:
-            fill(out.values<int16_t>(), [&](size_t i) { return static_cast<int16_t>(i32(i)); });
+            fill_rows(out.values<int16_t>() + base, defs, max_def, rows,
+                      [&](size_t i) { return static_cast<int16_t>(i32(i)); });
             break;
         case Conv::kI32:
-            fill(out.values<int32_t>(), i32);
+        case Conv::kFloat:
+            if (!defs) {
+                if (rows) std::memcpy(out.values<uint8_t>() + base * 4, f + first * 4, rows * 4);
+            } else {
+                fill_rows(out.values<int32_t>() + base, defs, max_def, rows, i32);
+            }
             break;
         case Conv::kU32ToI64:
-            fill(out.values<int64_t>(),
-                 [&](size_t i) { return static_cast<int64_t>(static_cast<uint32_t>(i32(i))); });
+            fill_rows(out.values<int64_t>() + base, defs, max_def, rows,
+                      [&](size_t i) { return static_cast<int64_t>(static_cast<uint32_t>(i32(i))); });
             break;
         case Conv::kI32ToI64:
-            fill(out.values<int64_t>(), [&](size_t i) { return static_cast<int64_t>(i32(i)); });
+            fill_rows(out.values<int64_t>() + base, defs, max_def, rows,
+                      [&](size_t i) { return static_cast<int64_t>(i32(i)); });
             break;
         case Conv::kI64:
         case Conv::kMicros:
-            fill(out.values<int64_t>(), i64);
+        case Conv::kDouble:
+            if (!defs) {
+                if (rows) std::memcpy(out.values<uint8_t>() + base * 8, f + first * 8, rows * 8);
+            } else {
+                fill_rows(out.values<int64_t>() + base, defs, max_def, rows, i64);
+            }
             break;
         case Conv::kMillis:
-            fill(out.values<int64_t>(), [&](size_t i) { return millis_to_micros(i64(i), file); });
+            fill_rows(out.values<int64_t>() + base, defs, max_def, rows,
+                      [&](size_t i) { return millis_to_micros(i64(i), file); });
             break;
         case Conv::kNanos:
-            fill(out.values<int64_t>(), [&](size_t i) { return floor_div(i64(i), 1000); });
+            fill_rows(out.values<int64_t>() + base, defs, max_def, rows,
+                      [&](size_t i) { return floor_div(i64(i), 1000); });
             break;
         case Conv::kInt96:
-            fill(out.values<int64_t>(), [&](size_t i) { return int96_to_micros(f + i * 12, file); });
-            break;
-        case Conv::kFloat:
-            fill(out.values<float>(), [&](size_t i) {
-                float x;
-                std::memcpy(&x, f + i * 4, 4);
-                return x;
-            });
-            break;
-        case Conv::kDouble:
-            fill(out.values<double>(), [&](size_t i) {
-                double x;
-                std::memcpy(&x, f + i * 8, 8);
-                return x;
-            });
+            fill_rows(out.values<int64_t>() + base, defs, max_def, rows,
+                      [&](size_t i) { return int96_to_micros(f + (first + i) * 12, file); });
             break;
         case Conv::kI32Decimal:
-            fill(out.values<int128_t>(), [&](size_t i) { return static_cast<int128_t>(i32(i)); });
+            fill_rows(out.values<int128_t>() + base, defs, max_def, rows,
+                      [&](size_t i) { return static_cast<int128_t>(i32(i)); });
             break;
         case Conv::kI64Decimal:
-            fill(out.values<int128_t>(), [&](size_t i) { return static_cast<int128_t>(i64(i)); });
+            fill_rows(out.values<int128_t>() + base, defs, max_def, rows,
+                      [&](size_t i) { return static_cast<int128_t>(i64(i)); });
             break;
         case Conv::kU64Decimal:
-            fill(out.values<int128_t>(),
-                 [&](size_t i) { return static_cast<int128_t>(static_cast<uint64_t>(i64(i))); });
+            fill_rows(out.values<int128_t>() + base, defs, max_def, rows,
+                      [&](size_t i) { return static_cast<int128_t>(static_cast<uint64_t>(i64(i))); });
             break;
         case Conv::kBinaryDecimal:
-            fill(out.values<int128_t>(), [&](size_t i) {
-                std::string_view s = vals.binary[i];
+            fill_rows(out.values<int128_t>() + base, defs, max_def, rows, [&](size_t i) {
+                std::string_view s = vals.binary[first + i];
                 if (s.size() > 16) bad(file, "decimal value wider than 16 bytes");
                 return big_endian_int128(s);
             });
@@ -585,10 +706,8 @@ void append_values(Column& out, const ColumnPlan& plan, const PhysicalValues& va
         default:
             bad(file, "internal: bad conversion");
     }
-    if (defs && nonnull < rows) {
-        uint8_t* valid = out.mutable_validity();
-        for (size_t r = 0; r < rows; ++r) valid[base + r] = defs[r] >= max_def;
-    }
+    set_validity();
+    return nonnull;
 }
 
 std::vector<uint8_t> read_range(RandomAccessFile& file, uint64_t offset, uint64_t length) {
@@ -597,6 +716,20 @@ std::vector<uint8_t> read_range(RandomAccessFile& file, uint64_t offset, uint64_
     std::vector<uint8_t> buf(length);
     if (file.read_at(offset, length, buf.data()) != length) bad(file.path(), "short read");
     return buf;
+}
+
+// A column chunk's bytes without zero-filling them first.
+struct ChunkBytes {
+    std::unique_ptr<uint8_t[]> data;
+    size_t size = 0;
+};
+
+ChunkBytes read_chunk(RandomAccessFile& file, uint64_t offset, uint64_t length) {
+    if (offset > file.size() || length > file.size() - offset)
+        bad(file.path(), fmt::format("column chunk [{}, +{}) is past the end of the file", offset, length));
+    ChunkBytes out{std::unique_ptr<uint8_t[]>(new uint8_t[length + kCopyPad]), length};
+    if (file.read_at(offset, length, out.data.get()) != length) bad(file.path(), "short read");
+    return out;
 }
 
 std::optional<Value> stat_value(const ColumnPlan& plan, const SchemaElement& e, const std::string& bytes) {
@@ -679,18 +812,29 @@ ParquetReader::ParquetReader(std::shared_ptr<RandomAccessFile> file)
     : file_(std::move(file)), path_(file_->path()) {
     uint64_t size = file_->size();
     if (size < 12) bad(path_, "file too small to be Parquet (missing 'PAR1' footer)");
-    uint8_t tail[8];
-    if (file_->read_at(size - 8, 8, tail) != 8) bad(path_, "short read of the footer");
-    if (std::memcmp(tail + 4, "PAR1", 4) != 0) bad(path_, "missing 'PAR1' magic at the end of the file");
+    // One read of the file's last 64 KiB holds the footer of most files (one request instead of two on
+    // object storage).
+    const uint64_t tail_size = std::min<uint64_t>(size, 64 * 1024);
+    std::vector<uint8_t> tail = read_range(*file_, size - tail_size, tail_size);
+    const uint8_t* end = tail.data() + tail.size();
+    if (std::memcmp(end - 4, "PAR1", 4) != 0) bad(path_, "missing 'PAR1' magic at the end of the file");
     uint32_t len;
-    std::memcpy(&len, tail, 4);
+    std::memcpy(&len, end - 8, 4);
     if (len == 0 || static_cast<uint64_t>(len) > size - 12)
         bad(path_, fmt::format("footer length {} does not fit in a file of {} bytes", len, size));
     uint8_t head[4];
-    if (file_->read_at(0, 4, head) != 4 || std::memcmp(head, "PAR1", 4) != 0)
+    if (tail_size == size) {
+        std::memcpy(head, tail.data(), 4);
+    } else if (file_->read_at(0, 4, head) != 4) {
         bad(path_, "missing 'PAR1' magic at the start of the file");
-    std::vector<uint8_t> footer = read_range(*file_, size - 8 - len, len);
-    metadata_ = parse_file_metadata(footer.data(), footer.size(), path_);
+    }
+    if (std::memcmp(head, "PAR1", 4) != 0) bad(path_, "missing 'PAR1' magic at the start of the file");
+    if (static_cast<uint64_t>(len) + 8 <= tail_size) {
+        metadata_ = parse_file_metadata(end - 8 - len, len, path_);
+    } else {
+        std::vector<uint8_t> footer = read_range(*file_, size - 8 - len, len);
+        metadata_ = parse_file_metadata(footer.data(), footer.size(), path_);
+    }
     build_schema();
 }
 
@@ -892,49 +1036,76 @@ std::optional<std::vector<Value>> ParquetReader::dictionary_values(size_t row_gr
         col->data().resize(4);
         col->offsets()[0] = 0;
     }
-    append_values(*col, plan, dict, nullptr, 0, n, path_);
+    append_values(*col, plan, dict, 0, nullptr, 0, n, path_);
     std::vector<Value> out;
     out.reserve(n);
     for (size_t i = 0; i < n; ++i) out.push_back(col->value_at(i));
     return out;
 }
 
-ColumnPtr ParquetReader::read_leaf(size_t row_group, int leaf, int schema_index, uint32_t max_def,
+namespace {
+
+// Decodes one leaf column chunk page by page straight into columns of at most `batch_rows` entries (one
+// entry per level entry, NULL where def < max_def); levels optionally returned. The chunk is fetched with
+// one ranged read; only the current page and the dictionary (converted to the column type once) stay in
+// memory besides the output.
+// `prefetched`: the chunk's bytes when the caller read them already (with kCopyPad bytes of slack).
+std::vector<ColumnPtr> decode_leaf(RandomAccessFile& file, const std::string& path, const FileMetaData& metadata,
+                                   size_t row_group, int leaf, int schema_index, uint32_t max_def,
                                    uint32_t max_rep, std::vector<uint32_t>* all_defs,
-                                   std::vector<uint32_t>* all_reps) const {
-    const RowGroup& rg = metadata_.row_groups.at(row_group);
+                                   std::vector<uint32_t>* all_reps, size_t batch_rows,
+                                   const uint8_t* prefetched = nullptr) {
+    const RowGroup& rg = metadata.row_groups.at(row_group);
     const ColumnChunk& chunk = rg.columns.at(static_cast<size_t>(leaf));
-    if (!chunk.meta) bad(path_, "column chunk without metadata");
+    if (!chunk.meta) bad(path, "column chunk without metadata");
     if (!chunk.file_path.empty())
         raise(ErrorCode::kNotSupported, "Parquet file '{}': column chunks in other files are not supported",
-              path_);
+              path);
     const ColumnMetaData& meta = *chunk.meta;
-    const SchemaElement& e = metadata_.schema[static_cast<size_t>(schema_index)];
-    if (meta.type != *e.type) bad(path_, "column chunk type differs from the schema");
+    const SchemaElement& e = metadata.schema.at(static_cast<size_t>(schema_index));
+    if (meta.type != *e.type) bad(path, "column chunk type differs from the schema");
     std::string reason;
     ColumnPlan plan = *plan_for(e, reason);
     size_t rows = static_cast<size_t>(rg.num_rows);
     if (meta.num_values < 0 || (max_rep == 0 && meta.num_values != rg.num_rows))
-        bad(path_, fmt::format("column '{}' has {} values in a row group of {} rows", e.name, meta.num_values,
-                               rows));
+        bad(path, fmt::format("column '{}' has {} values in a row group of {} rows", e.name, meta.num_values,
+                              rows));
     size_t entries = static_cast<size_t>(meta.num_values);
-    auto out = Column::make(plan.type, std::min<size_t>(entries, size_t(1) << 20));
-    if (entries == 0) return out;
+    if (batch_rows == 0) batch_rows = entries;
+    std::vector<ColumnPtr> outs;
+    ColumnPtr out = Column::make(plan.type, std::min<size_t>({entries, batch_rows, size_t(1) << 20}));
+    if (entries == 0) {
+        outs.push_back(std::move(out));
+        return outs;
+    }
 
     int64_t start = meta.data_page_offset;
     if (meta.dictionary_page_offset && *meta.dictionary_page_offset > 0 &&
         *meta.dictionary_page_offset < start)
         start = *meta.dictionary_page_offset;
-    if (start < 0 || meta.total_compressed_size <= 0) bad(path_, "bad column chunk offsets");
-    std::vector<uint8_t> bytes =
-        read_range(*file_, static_cast<uint64_t>(start), static_cast<uint64_t>(meta.total_compressed_size));
+    if (start < 0 || meta.total_compressed_size <= 0) bad(path, "bad column chunk offsets");
+    ChunkBytes chunk_bytes;
+    if (!prefetched) {
+        chunk_bytes =
+            read_chunk(file, static_cast<uint64_t>(start), static_cast<uint64_t>(meta.total_compressed_size));
+        prefetched = chunk_bytes.data.get();
+    }
+    const std::span<const uint8_t> bytes(prefetched, static_cast<size_t>(meta.total_compressed_size));
 
-    ColumnDecoder decoder{path_, meta.type, e.type_length, physical_width(meta.type)};
+    ColumnDecoder decoder{path, meta.type, e.type_length, physical_width(meta.type)};
     if (meta.type == PhysicalType::kFixedLenByteArray && e.type_length <= 0)
-        bad(path_, "bad FIXED_LEN_BYTE_ARRAY length");
-    std::deque<std::vector<uint8_t>> pages;  // decompressed pages that values may point into
+        bad(path, "bad FIXED_LEN_BYTE_ARRAY length");
+    std::unique_ptr<uint8_t[]> page_buffer;  // decompressed current page (reused)
+    size_t page_capacity = 0;
+    auto page_space = [&](size_t size) {
+        if (size > page_capacity) {
+            page_capacity = std::max(size, page_capacity * 2);
+            page_buffer.reset(new uint8_t[page_capacity + kCopyPad]);
+        }
+        return page_buffer.get();
+    };
     std::deque<std::string> arena;
-    std::optional<PhysicalValues> dictionary;
+    ColumnPtr dictionary;  // the dictionary page as a column of the output type
     PhysicalValues values;
     std::vector<uint32_t> defs, reps;
     size_t done = 0;
@@ -943,32 +1114,39 @@ ColumnPtr ParquetReader::read_leaf(size_t row_group, int leaf, int schema_index,
     auto levels = [&](const uint8_t* p, size_t len, uint32_t max, size_t n, std::vector<uint32_t>& dst,
                       std::vector<uint32_t>* all) {
         dst.resize(n);
-        RleBitPackedDecoder dec(p, len, bit_width_of(max), path_);
-        dec.decode(dst.data(), n);
-        for (size_t i = 0; i < n; ++i)
-            if (dst[i] > max) bad(path_, "level above the maximum");
+        RleBitPackedDecoder dec(p, len, bit_width_of(max), path);
+        if (dec.decode_max(dst.data(), n) > max) bad(path, "level above the maximum");
         if (all) all->insert(all->end(), dst.begin(), dst.end());
     };
     while (done < entries) {
         if (pos >= bytes.size())
-            bad(path_, fmt::format("column '{}' ends after {} of {} values", e.name, done, entries));
+            bad(path, fmt::format("column '{}' ends after {} of {} values", e.name, done, entries));
         size_t header_size = 0;
-        PageHeader h = parse_page_header(bytes.data() + pos, bytes.size() - pos, path_, header_size);
+        PageHeader h = parse_page_header(bytes.data() + pos, bytes.size() - pos, path, header_size);
         pos += header_size;
         size_t csize = static_cast<size_t>(h.compressed_page_size);
         size_t usize = static_cast<size_t>(h.uncompressed_page_size);
-        if (csize > bytes.size() - pos) bad(path_, "page extends past the column chunk");
+        if (csize > bytes.size() - pos) bad(path, "page extends past the column chunk");
         const uint8_t* page = bytes.data() + pos;
         pos += csize;
-        if (usize > kMaxPageBytes) bad(path_, "page too large");
+        if (usize > kMaxPageBytes) bad(path, "page too large");
         if (h.type == PageType::kDictionaryPage) {
-            if (!h.dictionary) bad(path_, "dictionary page without header");
-            auto& buf = pages.emplace_back(usize);
-            decompress(meta.codec, page, csize, buf.data(), usize, path_);
-            if (h.dictionary->num_values < 0) bad(path_, "negative dictionary size");
-            dictionary.emplace();
-            decoder.decode_plain(buf.data(), usize, static_cast<size_t>(h.dictionary->num_values),
-                                 *dictionary);
+            if (!h.dictionary) bad(path, "dictionary page without header");
+            const uint8_t* data = page;
+            if (meta.codec != Codec::kUncompressed) {
+                data = page_space(usize);
+                decompress(meta.codec, page, csize, page_buffer.get(), usize, path);
+            } else if (csize != usize) {
+                bad(path, "uncompressed page size mismatch");
+            }
+            if (h.dictionary->num_values < 0) bad(path, "negative dictionary size");
+            size_t n = static_cast<size_t>(h.dictionary->num_values);
+            if (n > kMaxPageValues) bad(path, "dictionary page has too many values");
+            PhysicalValues dict;
+            decoder.decode_plain(data, usize, n, dict);
+            dictionary = Column::make(plan.type, n);
+            append_values(*dictionary, plan, dict, 0, nullptr, 0, n, path);
+            if (plan.type.is_variable_width()) dictionary->chars().reserve(dictionary->chars().size() + kCopyPad);
             continue;
         }
         const uint32_t* def_ptr = nullptr;
@@ -977,20 +1155,25 @@ ColumnPtr ParquetReader::read_leaf(size_t row_group, int leaf, int schema_index,
         const uint8_t* vp = nullptr;
         size_t vsize = 0;
         if (h.type == PageType::kDataPage) {
-            if (!h.data) bad(path_, "data page without header");
-            auto& buf = pages.emplace_back(usize);
-            decompress(meta.codec, page, csize, buf.data(), usize, path_);
-            if (h.data->num_values < 0) bad(path_, "negative value count");
+            if (!h.data) bad(path, "data page without header");
+            const uint8_t* data = page;
+            if (meta.codec != Codec::kUncompressed) {
+                data = page_space(usize);
+                decompress(meta.codec, page, csize, page_buffer.get(), usize, path);
+            } else if (csize != usize) {
+                bad(path, "uncompressed page size mismatch");
+            }
+            if (h.data->num_values < 0) bad(path, "negative value count");
             n = static_cast<size_t>(h.data->num_values);
-            if (n > entries - done) bad(path_, "more values in pages than in the column chunk");
-            if (n > kMaxPageValues) bad(path_, "page has too many values");
-            const uint8_t* p = buf.data();
+            if (n > entries - done) bad(path, "more values in pages than in the column chunk");
+            if (n > kMaxPageValues) bad(path, "page has too many values");
+            const uint8_t* p = data;
             size_t left = usize;
             auto level_block = [&](uint32_t max, std::vector<uint32_t>& dst, std::vector<uint32_t>* all) {
-                if (left < 4) bad(path_, "truncated levels");
+                if (left < 4) bad(path, "truncated levels");
                 uint32_t len;
                 std::memcpy(&len, p, 4);
-                if (len > left - 4) bad(path_, "truncated levels");
+                if (len > left - 4) bad(path, "truncated levels");
                 levels(p + 4, len, max, n, dst, all);
                 p += 4 + len;
                 left -= 4 + len;
@@ -1004,18 +1187,18 @@ ColumnPtr ParquetReader::read_leaf(size_t row_group, int leaf, int schema_index,
             vp = p;
             vsize = left;
         } else if (h.type == PageType::kDataPageV2) {
-            if (!h.data_v2) bad(path_, "data page v2 without header");
+            if (!h.data_v2) bad(path, "data page v2 without header");
             const DataPageHeaderV2& d = *h.data_v2;
             if (d.num_values < 0 || d.definition_levels_byte_length < 0 ||
                 d.repetition_levels_byte_length < 0)
-                bad(path_, "bad data page v2 header");
+                bad(path, "bad data page v2 header");
             size_t rep_len = static_cast<size_t>(d.repetition_levels_byte_length);
             size_t def_len = static_cast<size_t>(d.definition_levels_byte_length);
             size_t level_bytes = rep_len + def_len;
-            if (level_bytes > csize || level_bytes > usize) bad(path_, "data page v2 levels past the page");
+            if (level_bytes > csize || level_bytes > usize) bad(path, "data page v2 levels past the page");
             n = static_cast<size_t>(d.num_values);
-            if (n > entries - done) bad(path_, "more values in pages than in the column chunk");
-            if (n > kMaxPageValues) bad(path_, "page has too many values");
+            if (n > entries - done) bad(path, "more values in pages than in the column chunk");
+            if (n > kMaxPageValues) bad(path, "page has too many values");
             if (max_rep > 0) levels(page, rep_len, max_rep, n, reps, all_reps);
             if (max_def > 0) {
                 levels(page + rep_len, def_len, max_def, n, defs, all_defs);
@@ -1024,10 +1207,10 @@ ColumnPtr ParquetReader::read_leaf(size_t row_group, int leaf, int schema_index,
             vp = page + level_bytes;
             vsize = csize - level_bytes;
             if (d.is_compressed && meta.codec != Codec::kUncompressed) {
-                auto& buf = pages.emplace_back(usize - level_bytes);
-                decompress(meta.codec, vp, vsize, buf.data(), usize - level_bytes, path_);
-                vp = buf.data();
-                vsize = buf.size();
+                uint8_t* buf = page_space(usize - level_bytes);
+                decompress(meta.codec, vp, vsize, buf, usize - level_bytes, path);
+                vp = buf;
+                vsize = usize - level_bytes;
             }
             encoding = d.encoding;
         } else {
@@ -1037,14 +1220,62 @@ ColumnPtr ParquetReader::read_leaf(size_t row_group, int leaf, int schema_index,
         if (def_ptr) {
             nonnull = 0;
             for (size_t i = 0; i < n; ++i) nonnull += defs[i] >= max_def;
+            if (nonnull == n) def_ptr = nullptr;  // no NULL in this page
         }
-        decoder.decode(encoding, vp, vsize, nonnull, dictionary ? &*dictionary : nullptr, values, arena);
-        append_values(*out, plan, values, def_ptr, max_def, n, path_);
+        arena.clear();
+        // Page buffers and chunk bytes have kCopyPad bytes of slack.
+        decoder.decode(encoding, vp, vsize, nonnull, dictionary ? dictionary->size() : SIZE_MAX, values, arena,
+                       true);
+        // Cut the page's rows at batch boundaries.
+        size_t row = 0, value = 0;
+        while (row < n) {
+            if (out->size() >= batch_rows) {
+                out->compact_validity();
+                outs.push_back(std::move(out));
+                out = Column::make(plan.type, std::min(batch_rows, entries - done - row));
+            }
+            size_t take = std::min(n - row, batch_rows - out->size());
+            value += append_values(*out, plan, values, value, def_ptr ? def_ptr + row : nullptr, max_def, take,
+                                   path, dictionary.get());
+            row += take;
+        }
         done += n;
     }
-    if (max_def > 0 && all_defs && all_defs->size() != entries) bad(path_, "definition level count mismatch");
+    if (max_def > 0 && all_defs && all_defs->size() != entries) bad(path, "definition level count mismatch");
     out->compact_validity();
-    return out;
+    outs.push_back(std::move(out));
+    return outs;
+}
+
+// Byte range [start, start + length) of a leaf column chunk (dictionary page included).
+std::optional<std::pair<uint64_t, uint64_t>> chunk_range(const RowGroup& rg, int leaf) {
+    if (leaf < 0 || static_cast<size_t>(leaf) >= rg.columns.size()) return std::nullopt;
+    const ColumnChunk& chunk = rg.columns[static_cast<size_t>(leaf)];
+    if (!chunk.meta || !chunk.file_path.empty()) return std::nullopt;
+    const ColumnMetaData& meta = *chunk.meta;
+    int64_t start = meta.data_page_offset;
+    if (meta.dictionary_page_offset && *meta.dictionary_page_offset > 0 && *meta.dictionary_page_offset < start)
+        start = *meta.dictionary_page_offset;
+    if (start < 0 || meta.total_compressed_size <= 0) return std::nullopt;
+    return std::make_pair(static_cast<uint64_t>(start), static_cast<uint64_t>(meta.total_compressed_size));
+}
+
+bool is_object_storage(const std::string& path) {
+    return path.starts_with("s3://") || path.starts_with("s3a://");
+}
+
+// Column chunks on object storage closer than this are fetched in one ranged read (a request costs about
+// as much as transferring this many bytes).
+constexpr uint64_t kCoalesceGap = uint64_t(1) << 20;
+
+}  // namespace
+
+ColumnPtr ParquetReader::read_leaf(size_t row_group, int leaf, int schema_index, uint32_t max_def,
+                                   uint32_t max_rep, std::vector<uint32_t>* all_defs,
+                                   std::vector<uint32_t>* all_reps) const {
+    auto columns = decode_leaf(*file_, path_, metadata_, row_group, leaf, schema_index, max_def, max_rep,
+                               all_defs, all_reps, SIZE_MAX);
+    return std::move(columns.front());
 }
 
 ColumnPtr ParquetReader::read_column(size_t row_group, size_t column) const {
@@ -1092,7 +1323,7 @@ ColumnPtr ParquetReader::read_column(size_t row_group, size_t column) const {
     offsets.resize(4);
     offsets.as<int32_t>()[0] = 0;
     std::vector<uint8_t> valid;
-    valid.reserve(rows);
+    valid.reserve(std::min(rows, n));  // every row has at least one level entry; `rows` may be corrupt
     bool any_null = false;
     size_t row = 0;
     for (size_t i = 0; i < n; ++i) {
@@ -1127,17 +1358,88 @@ std::vector<Batch> ParquetReader::read_row_group(size_t row_group, const std::ve
             raise(ErrorCode::kInvalidParameter, "Parquet file '{}' has no column {}", path_, col);
     if (batch_rows == 0) batch_rows = kDefaultBatchRows;
     size_t rows = static_cast<size_t>(metadata_.row_groups[row_group].num_rows);
-    std::vector<ColumnPtr> cols;
-    for (size_t col : projection) cols.push_back(read_column(row_group, col));
+    if (rows == 0) {
+        for (size_t col : projection) (void)read_column(row_group, col);  // still validate the chunks
+        return {};
+    }
+    // On object storage, fetch the projected flat chunks with as few ranged reads as possible (one per run
+    // of chunks with gaps below kCoalesceGap); local files read each chunk with its own pread.
+    std::vector<std::unique_ptr<uint8_t[]>> fetched;
+    std::vector<const uint8_t*> prefetched(projection.size(), nullptr);
+    if (is_object_storage(path_)) {
+        const RowGroup& rg = metadata_.row_groups[row_group];
+        std::vector<std::tuple<uint64_t, uint64_t, size_t>> ranges;  // start, length, projection slot
+        for (size_t i = 0; i < projection.size(); ++i) {
+            const ParquetColumn& c = columns_[projection[i]];
+            if (!c.supported || c.shape != ParquetColumn::Shape::kFlat) continue;
+            auto range = chunk_range(rg, c.leaf);
+            if (!range || range->first > file_->size() || range->second > file_->size() - range->first) continue;
+            ranges.emplace_back(range->first, range->second, i);
+        }
+        std::sort(ranges.begin(), ranges.end());
+        for (size_t i = 0; i < ranges.size();) {
+            uint64_t begin = std::get<0>(ranges[i]);
+            uint64_t end = begin + std::get<1>(ranges[i]);
+            size_t j = i + 1;
+            while (j < ranges.size() && std::get<0>(ranges[j]) <= end + kCoalesceGap) {
+                end = std::max(end, std::get<0>(ranges[j]) + std::get<1>(ranges[j]));
+                ++j;
+            }
+            ChunkBytes bytes = read_chunk(*file_, begin, end - begin);
+            for (size_t k = i; k < j; ++k)
+                prefetched[std::get<2>(ranges[k])] = bytes.data.get() + (std::get<0>(ranges[k]) - begin);
+            fetched.push_back(std::move(bytes.data));
+            i = j;
+        }
+    }
+    // Decode every column first (that validates the row count against the data), then assemble batches.
+    std::vector<std::vector<ColumnPtr>> columns;
+    columns.reserve(projection.size());
+    for (size_t slot = 0; slot < projection.size(); ++slot) {
+        size_t col = projection[slot];
+        const ParquetColumn& c = columns_[col];
+        std::vector<ColumnPtr> pieces;
+        if (c.supported && c.shape == ParquetColumn::Shape::kFlat) {
+            // Flat columns decode straight into batch-sized columns.
+            pieces = decode_leaf(*file_, path_, metadata_, row_group, c.leaf, c.schema_index,
+                                 static_cast<uint32_t>(c.max_definition_level), 0, nullptr, nullptr, batch_rows,
+                                 prefetched[slot]);
+        } else {
+            ColumnPtr whole = read_column(row_group, col);
+            if (whole->size() != rows) bad(path_, "column length differs from the row count");
+            for (size_t off = 0; off < rows; off += batch_rows) {
+                size_t n = std::min(batch_rows, rows - off);
+                if (off == 0 && n == rows) {
+                    pieces.push_back(whole);
+                    break;
+                }
+                auto piece = Column::make(whole->type(), n);
+                piece->append_range(*whole, off, n);
+                pieces.push_back(std::move(piece));
+            }
+        }
+        size_t total = 0;
+        for (const auto& piece : pieces) total += piece->size();
+        if (total != rows) bad(path_, "column length differs from the row count");
+        columns.push_back(std::move(pieces));
+    }
     std::vector<Batch> out;
-    if (rows == 0) return out;
-    Batch whole(rows, std::move(cols));
-    if (rows <= batch_rows) {
-        out.push_back(std::move(whole));
+    if (projection.empty()) {
+        Batch whole(rows, {});
+        for (size_t off = 0; off < rows; off += batch_rows) out.push_back(whole.slice(off, std::min(batch_rows, rows - off)));
         return out;
     }
-    for (size_t off = 0; off < rows; off += batch_rows)
-        out.push_back(whole.slice(off, std::min(batch_rows, rows - off)));
+    size_t batches = columns[0].size();
+    out.resize(batches);
+    for (size_t b = 0; b < batches; ++b) {
+        out[b].num_rows = columns[0][b]->size();
+        out[b].columns.reserve(projection.size());
+        for (auto& pieces : columns) {
+            if (pieces.size() != batches || pieces[b]->size() != out[b].num_rows)
+                bad(path_, "column length differs from the row count");
+            out[b].columns.push_back(std::move(pieces[b]));
+        }
+    }
     return out;
 }
 
