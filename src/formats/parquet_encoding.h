@@ -160,8 +160,10 @@ class RleBitPackedDecoder {
 };
 
 // DELTA_BINARY_PACKED: decodes all values of a page (int32 or int64 as int64). Returns the bytes consumed.
+// A header announcing more than `max_values` values (the page's count) is malformed: the count is checked
+// before anything is allocated.
 inline size_t decode_delta_binary_packed(const uint8_t* data, size_t size, std::vector<int64_t>& out,
-                                         std::string_view file) {
+                                         std::string_view file, uint64_t max_values) {
     const uint8_t* pos = data;
     const uint8_t* end = data + size;
     auto varint = [&]() -> uint64_t {
@@ -185,6 +187,7 @@ inline size_t decode_delta_binary_packed(const uint8_t* data, size_t size, std::
     if (miniblocks == 0 || block_size == 0 || block_size % miniblocks || (block_size / miniblocks) % 8 ||
         block_size > (1u << 20) || total > (1ull << 32))
         bad_data(file, "bad DELTA_BINARY_PACKED header");
+    if (total > max_values) bad_data(file, "DELTA_BINARY_PACKED header announces more values than the page holds");
     uint64_t per_mini = block_size / miniblocks;
     out.clear();
     out.reserve(total);

@@ -227,7 +227,7 @@ struct ColumnDecoder {
                 if (ptype != PhysicalType::kInt32 && ptype != PhysicalType::kInt64)
                     bad(file, "DELTA_BINARY_PACKED on a non-integer column");
                 std::vector<int64_t> v;
-                decode_delta_binary_packed(p, size, v, file);
+                decode_delta_binary_packed(p, size, v, file, n);
                 if (v.size() < n) bad(file, "too few DELTA_BINARY_PACKED values");
                 out.count = n;
                 uint8_t* dst = fixed_storage(out, n * width);
@@ -245,7 +245,7 @@ struct ColumnDecoder {
                 if (ptype != PhysicalType::kByteArray)
                     bad(file, "DELTA_LENGTH_BYTE_ARRAY on a non-binary column");
                 std::vector<int64_t> lens;
-                size_t used = decode_delta_binary_packed(p, size, lens, file);
+                size_t used = decode_delta_binary_packed(p, size, lens, file, n);
                 if (lens.size() < n) bad(file, "too few DELTA_LENGTH_BYTE_ARRAY values");
                 out.count = n;
                 out.binary.resize(n);
@@ -262,8 +262,8 @@ struct ColumnDecoder {
             case Encoding::kDeltaByteArray: {
                 if (width) bad(file, "DELTA_BYTE_ARRAY on a fixed-width column");
                 std::vector<int64_t> prefix, lens;
-                size_t used = decode_delta_binary_packed(p, size, prefix, file);
-                used += decode_delta_binary_packed(p + used, size - used, lens, file);
+                size_t used = decode_delta_binary_packed(p, size, prefix, file, n);
+                used += decode_delta_binary_packed(p + used, size - used, lens, file, n);
                 if (prefix.size() < n || lens.size() < n) bad(file, "too few DELTA_BYTE_ARRAY values");
                 out.count = n;
                 out.binary.resize(n);

@@ -241,7 +241,7 @@ void Column::append_gather(const Column& source, const uint32_t* indices, size_t
         const uint8_t* in_chars = source.chars_.data();
         for (size_t i = 0; i < count; ++i) {
             int32_t start = so[indices[i]], length = so[indices[i] + 1] - start;
-            std::memcpy(out_chars + position, in_chars + start, length);
+            if (length > 0) std::memcpy(out_chars + position, in_chars + start, length);
             position += length;
             out_offsets[i] = position;
         }
