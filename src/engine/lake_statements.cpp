@@ -298,6 +298,24 @@ public:
         for (const auto& p : table.partition_columns) partitioned_by.push_back(p.name);
         table.partition_columns.clear();
         table.format = normalize_format(format.value_or("parquet"));
+        {
+            // Validate the definition the query will produce before writing anything.
+            auto [query_names, query_types] = hooks_.describe_query(*s.query);
+            LakeTable probe = table;
+            for (const auto& p : partitioned_by) {
+                size_t i = 0;
+                while (i < query_names.size() && lower(query_names[i]) != lower(p)) ++i;
+                if (i == query_names.size())
+                    raise(ErrorCode::kUndefinedColumn, "partition column \"{}\" is not a column of the query", p);
+                probe.partition_columns.push_back({p, query_types[i], ""});
+            }
+            for (size_t i = 0; i < query_names.size(); ++i) {
+                if (std::find(partitioned_by.begin(), partitioned_by.end(), lower(query_names[i])) != partitioned_by.end())
+                    continue;
+                probe.columns.push_back({lower(query_names[i]), query_types[i], ""});
+            }
+            lake.validated(probe);
+        }
         if (files_under(table.location, lake.s3_profile()).size() > 0) {
             raise(ErrorCode::kDuplicateObject, "location '{}' of table \"{}\" is not empty", table.location, name.text());
         }

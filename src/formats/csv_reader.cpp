@@ -239,6 +239,28 @@ void CsvReader::convert_column(size_t file_column, Column& out) {
     const std::string_view null_string = dialect_.null_string;
     const bool ignore = dialect_.ignore_errors;
 
+    if (type.is_nested()) {
+        raise(ErrorCode::kNotSupported, "file {}, column '{}': CSV columns of type {} are not supported",
+              input_->path(), schema_.names[file_column], type.to_string());
+    }
+    if (type.id() == TypeId::kVarbinary) {
+        // Bytes as fedq writes them (\x0aff..., hex) are decoded; other text is taken as its bytes.
+        std::string bytes;
+        for (size_t r = 0; r < rows; ++r) {
+            const Field f = fields[r];
+            const uint32_t length = f.length & ~kQuotedBit;
+            std::string_view text(buf + f.start, length);
+            bool null = !(f.length & kQuotedBit) && (has_null_string ? text == null_string : length == 0);
+            if (null) {
+                out.append_null();
+            } else if (decode_hex_bytes(text, bytes)) {
+                out.append_string(bytes);
+            } else {
+                out.append_string(text);
+            }
+        }
+        return;
+    }
     if (type.is_variable_width()) {
         size_t bytes = 0;
         for (size_t r = 0; r < rows; ++r) bytes += fields[r].length & ~kQuotedBit;

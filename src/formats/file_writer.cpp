@@ -281,7 +281,16 @@ class JsonFileWriter final : public FileWriter {
             if (keys_.empty()) buffer_ += '{';
             for (size_t c = 0; c < batch.num_columns(); ++c) {
                 buffer_ += keys_[c];
-                append_cell_json(batch.column(c), row, buffer_);
+                const Column& column = batch.column(c);
+                // Decimals wider than a double holds exactly are written as strings, so that JSON readers
+                // (which parse numbers as doubles) read back the exact value.
+                if (column.type().id() == TypeId::kDecimal && column.type().precision() > 15 && column.is_valid(row)) {
+                    buffer_ += '"';
+                    append_cell_text(column, row, buffer_);
+                    buffer_ += '"';
+                } else {
+                    append_cell_json(column, row, buffer_);
+                }
             }
             buffer_ += "}\n";
             if (buffer_.size() >= kFlushBytes) flush();

@@ -184,6 +184,12 @@ bool append_json(Column& column, dom::element value, std::string& scratch) {
                 column.append_string(scratch);
             }
             return true;
+        case TypeId::kVarbinary:
+            if (kind != dom::element_type::STRING) return false;
+            // Bytes as fedq writes them ("\\x0aff..."), else the string's own bytes.
+            if (!decode_hex_bytes(value.get_string().value_unsafe(), scratch)) scratch = value.get_string().value_unsafe();
+            column.append_string(scratch);
+            return true;
         case TypeId::kBoolean: {
             uint8_t b;
             if (kind == dom::element_type::BOOL)

@@ -158,4 +158,23 @@ bool parse_decimal_text(std::string_view s, int precision, int scale, int128_t& 
     return true;
 }
 
+bool decode_hex_bytes(std::string_view s, std::string& out) {
+    if (s.size() < 2 || s[0] != '\\' || s[1] != 'x' || s.size() % 2 != 0) return false;
+    auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::string bytes;
+    bytes.reserve((s.size() - 2) / 2);
+    for (size_t i = 2; i < s.size(); i += 2) {
+        int hi = nibble(s[i]), lo = nibble(s[i + 1]);
+        if (hi < 0 || lo < 0) return false;
+        bytes.push_back(static_cast<char>(hi * 16 + lo));
+    }
+    out = std::move(bytes);
+    return true;
+}
+
 }  // namespace fedq

@@ -39,5 +39,7 @@ bool parse_date_text(std::string_view s, int32_t& out);
 // `allow_zone` (then the value is converted to UTC).
 bool parse_timestamp_text(std::string_view s, bool allow_zone, int64_t& out);
 bool parse_decimal_text(std::string_view s, int precision, int scale, int128_t& out);
+// "\x0aff..." (how VARBINARY values are written as text) -> the bytes; false (out untouched) for other text.
+bool decode_hex_bytes(std::string_view s, std::string& out);
 
 }  // namespace fedq

@@ -500,6 +500,14 @@ std::string LakeConnector::partition_location(const LakeTable& table,
 }
 
 void LakeConnector::create_table(const LakeTable& input, bool if_not_exists, bool or_replace) {
+    LakeTable t = validated(input);
+    if (!metastore_->put_table(t.schema, t.name, lake_table_to_json(t).dump(), or_replace)) {
+        if (if_not_exists) return;
+        raise(ErrorCode::kDuplicateObject, "table {} already exists", qualified(catalog_, t.schema, t.name));
+    }
+}
+
+LakeTable LakeConnector::validated(const LakeTable& input) const {
     LakeTable t = input;
     const std::string full = qualified(catalog_, t.schema, t.name);
     if (t.schema.empty() || t.name.empty())
@@ -529,6 +537,13 @@ void LakeConnector::create_table(const LakeTable& input, bool if_not_exists, boo
             raise(ErrorCode::kInvalidParameter, "lake table {}: partition column '{}' cannot be of type {}",
                   full, c.name, c.type.to_string());
     }
+    if (t.format == "csv") {
+        for (const auto& c : t.columns) {
+            if (c.type.is_nested())
+                raise(ErrorCode::kNotSupported, "lake table {}: CSV cannot hold column '{}' of type {} (use JSON or PARQUET)",
+                      full, c.name, c.type.to_string());
+        }
+    }
     std::map<std::string, std::string> properties;
     for (const auto& [k, v] : t.properties) properties[lower(k)] = v;
     t.properties = std::move(properties);
@@ -539,10 +554,7 @@ void LakeConnector::create_table(const LakeTable& input, bool if_not_exists, boo
     t.location = with_slash(t.location);
     get_file_system(t.location, s3_profile_);  // validates the scheme
     validate_properties(t);
-    if (!metastore_->put_table(t.schema, t.name, lake_table_to_json(t).dump(), or_replace)) {
-        if (if_not_exists) return;
-        raise(ErrorCode::kDuplicateObject, "table {} already exists", full);
-    }
+    return t;
 }
 
 std::optional<LakeTable> LakeConnector::find_table(const std::string& schema, const std::string& name) {

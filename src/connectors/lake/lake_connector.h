@@ -70,6 +70,9 @@ class LakeConnector final : public Connector {
     // Validates names, types, format, location and properties; kDuplicateObject when the table exists
     // (unless if_not_exists: nothing happens, or or_replace: the definition and partitions are replaced).
     void create_table(const LakeTable& table, bool if_not_exists, bool or_replace);
+    // The checks of create_table without storing anything; returns the normalized definition (format
+    // name, lower-case property keys, location with '/'). CTAS validates before it writes a file.
+    LakeTable validated(const LakeTable& table) const;
     std::optional<LakeTable> find_table(const std::string& schema,
                                         const std::string& name);  // case-insensitive
     // Removes the definition and partitions; a managed table's files are deleted too. False when absent.
