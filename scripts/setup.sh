@@ -8,6 +8,7 @@ PACKAGES=(
   libre2-dev libfmt-dev libedit-dev libzstd-dev zlib1g-dev liblz4-dev libsnappy-dev
   libsimdjson-dev nlohmann-json3-dev libcli11-dev libfast-float-dev libutf8proc-dev libxxhash-dev
   libhowardhinnant-date-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
+  flatbuffers-compiler libflatbuffers-dev
   clang libclang-rt-14-dev
   libcurl4-openssl-dev libpq-dev libmariadb-dev libsqlite3-dev libsodium-dev libtomlplusplus-dev
   postgresql-15 postgresql-client-15 postgresql-15-mysql-fdw mariadb-server mariadb-client sqlite3
@@ -27,7 +28,7 @@ fi
 
 command -v node >/dev/null || { echo "setup: node (Node.js 20 with npm) is required" >&2; exit 1; }
 # Test/bench-only npm packages (DuckDB as the reference engine), pinned by package-lock.json.
-if [ -f bench/package.json ] && { [ ! -d bench/node_modules/@duckdb/node-api ] || [ ! -x bench/node_modules/.bin/s3rver ]; }; then
+if [ -f bench/package.json ] && { [ ! -d bench/node_modules/@duckdb/node-api ] || [ ! -x bench/node_modules/.bin/s3rver ] || [ ! -d bench/node_modules/apache-arrow ]; }; then
   (cd bench && npm ci --no-audit --no-fund --loglevel=error)
 fi
 echo "setup: dependencies ready"
