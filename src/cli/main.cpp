@@ -8,6 +8,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/connector_command.h"
 #include "cli/output_format.h"
 #include "cli/session.h"
 #include "cli/shell.h"
@@ -59,7 +60,25 @@ int main(int argc, char** argv) {
                    "Table format: truncate values wider than N characters (0 = never)");
     app.add_flag("--ascii", ascii, "Table format: ASCII borders instead of box-drawing characters");
     app.set_version_flag("--version", kVersion);
+
+    // fedq connector serve: a built-in connector as a service (the out-of-process connector protocol).
+    auto* connector_command = app.add_subcommand("connector", "Run connectors as services");
+    auto* serve = connector_command->add_subcommand("serve", "Serve one connector over the connector protocol");
+    connector_command->require_subcommand(1);
+    fedq::ConnectorServeOptions serve_options;
+    serve->add_option("--type", serve_options.type, "Connector type (postgres, mysql, sqlite, files, lake)")->required();
+    serve->add_option("--option", serve_options.options, "Connector option key=value (value env:NAME reads $NAME); repeat");
+    serve->add_option("--listen", serve_options.listen, "host:port to listen on (default 127.0.0.1:9100)");
+    serve->add_option("--auth-key-file", serve_options.auth_key_file,
+                      "File with the shared key requests are signed with (or $FEDQ_CONNECTOR_KEY)");
+    serve->add_flag("--insecure-no-auth", serve_options.insecure_no_auth, "Accept unsigned requests (loopback only)");
+    serve->add_option("--threads", serve_options.threads, "Concurrent connections (default 64)");
+    serve->add_flag("--quiet", serve_options.quiet, "No request log lines");
     CLI11_PARSE(app, argc, argv);
+    if (serve->parsed()) {
+        serve_options.home = home.empty() ? default_home() : home;
+        return fedq::run_connector_serve(serve_options);
+    }
 
     std::string home_dir = home.empty() ? default_home() : home;
     if (!home.empty()) setenv("FEDQ_HOME", home.c_str(), 1);

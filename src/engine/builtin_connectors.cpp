@@ -6,6 +6,7 @@
 #include "connectors/mysql/mysql_connector.h"
 #include "connectors/postgres/postgres_connector.h"
 #include "connectors/sqlite/sqlite_connector.h"
+#include "remote/remote_connector.h"
 
 namespace fedq {
 
@@ -21,6 +22,7 @@ void register_builtin_connectors(ConnectorRegistry& registry) {
     registry.add({"mysql", make_mysql_connector, {}, "MySQL and MariaDB", {"mariadb"}});
     registry.add({"sqlite", make_sqlite_connector, {}, "SQLite database files", {}});
     registry.add({"lake", make_lake_connector, {}, "Partitioned external tables (CSV, JSON, Parquet)", {}});
+    registry.add({"remote", make_remote_connector, {}, "A connector service (fedq connector serve) over HTTP", {}});
 }
 
 }  // namespace fedq

@@ -6,7 +6,8 @@
 
 namespace fedq {
 
-// files (no options: paths in FROM), postgres, mysql (alias mariadb), sqlite.
+// files (no options: paths in FROM), postgres, mysql (alias mariadb), sqlite, lake, remote (a connector
+// service reached over the connector protocol).
 void register_builtin_connectors(ConnectorRegistry& registry);
 
 }  // namespace fedq

@@ -120,6 +120,38 @@ expect_stderr "failed query error" "22012"
 checks=$((checks + 1))
 [ -z "$(ls -A "$WORK/failed" 2>/dev/null)" ] || fail "failed query left files" "$(ls -A "$WORK/failed")"
 
+# fedq connector serve + a remote catalog: a SQLite connector served on a free loopback port, queried
+# through the connector protocol with the same answers as in-process; a wrong key is refused.
+if command -v sqlite3 >/dev/null; then
+    sqlite3 "$WORK/remote.db" "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, v REAL);
+        INSERT INTO t VALUES (1, 'a,b', 1.5), (2, NULL, NULL), (3, 'ü \"q\"', -2);"
+    head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$WORK/connector.key"
+    port=$((20000 + RANDOM % 20000))
+    "$FEDQ" connector serve --type sqlite --option "path=$WORK/remote.db" --listen "127.0.0.1:$port" \
+        --auth-key-file "$WORK/connector.key" --quiet 2>"$WORK/serve.log" &
+    serve_pid=$!
+    for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
+    key=$(cat "$WORK/connector.key")
+    expect "remote catalog query" 0 $'id,name,v\n1,"a,b",1.5\n2,,\n3,"ü ""q""",-2' -- --format csv -c \
+        "CREATE OR REPLACE CATALOG r USING remote WITH (endpoints = 'http://127.0.0.1:$port', auth_key = '$key');
+         SELECT id, name, v FROM r.main.t ORDER BY id"
+    expect "remote catalog pushdown" 0 $'n\n2' -- --format csv -c \
+        "CREATE OR REPLACE CATALOG r USING remote WITH (endpoints = 'http://127.0.0.1:$port', auth_key = '$key');
+         SELECT count(*) AS n FROM r.main.t WHERE name IS NOT NULL"
+    expect "remote catalog wrong key" 1 "CREATE CATALOG" -- -c \
+        "CREATE OR REPLACE CATALOG r USING remote WITH (endpoints = 'http://127.0.0.1:$port', auth_key = 'wrong-key-value');
+         SELECT count(*) FROM r.main.t"
+    expect_stderr "remote wrong key sqlstate" "28000"
+    checks=$((checks + 1))
+    grep -q "$key" "$WORK/stderr" "$WORK/serve.log" && fail "the connector key appears in output"
+    kill "$serve_pid" 2>/dev/null
+    wait "$serve_pid" 2>/dev/null
+    expect "remote catalog endpoint down" 1 "CREATE CATALOG" -- -c \
+        "CREATE OR REPLACE CATALOG r USING remote WITH (endpoints = 'http://127.0.0.1:$port', auth_key = '$key', connect_timeout = '1s');
+         SELECT count(*) FROM r.main.t"
+    expect_stderr "remote endpoint down sqlstate" "08001"
+fi
+
 # s3:// paths through the S3 client, against the test services' s3rver (scripts/run-tests.sh exports its
 # settings; without them this part is not run).
 if [ -n "${FEDQ_S3_ENDPOINT:-}" ] && command -v curl >/dev/null; then
