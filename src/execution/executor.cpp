@@ -2,6 +2,7 @@
 
 #include <unordered_set>
 
+#include "vector/gather.h"
 #include "execution/hash_aggregate.h"
 #include "execution/hash_join.h"
 #include "execution/operators.h"
@@ -334,7 +335,7 @@ Pipeline Executor::build_recursive_union(const LogicalNode& node) {
                 }
                 if (seen.insert(std::move(key)).second) fresh.push_back(static_cast<uint32_t>(r));
             }
-            if (!fresh.empty()) out.push_back(b.gather(fresh.data(), fresh.size()));
+            if (!fresh.empty()) out.push_back(fast_gather(b, fresh.data(), fresh.size()));
         }
         return out;
     };

@@ -1,6 +1,9 @@
 #include "execution/hash_aggregate.h"
 
+#include <algorithm>
 #include <bit>
+
+#include "vector/gather.h"
 
 namespace fedq {
 
@@ -36,9 +39,12 @@ public:
     // Group index of row `row` of `key_columns` (inserting a new group if needed).
     uint32_t find_or_insert(const std::vector<const Column*>& key_columns, size_t row, uint64_t hash) {
         size_t slot = hash & mask_;
-        while (uint32_t entry = slots_[slot]) {
-            uint32_t g = entry - 1;
-            if (hashes_[g] == hash) {
+        const uint32_t tag = static_cast<uint32_t>(hash >> 32);
+        while (uint64_t entry = slots_[slot]) {
+            // The slot holds the group (+1) and the hash's upper half: most mismatches end here, without
+            // touching hashes_ or the key columns.
+            uint32_t g = static_cast<uint32_t>(entry) - 1;
+            if (static_cast<uint32_t>(entry >> 32) == tag && hashes_[g] == hash) {
                 bool equal = true;
                 for (size_t k = 0; k < key_columns.size() && equal; ++k) equal = equal_[k](*key_columns[k], row, *keys_[k], g);
                 if (equal) return g;
@@ -47,10 +53,13 @@ public:
         }
         uint32_t g = new_group(hash);
         for (size_t k = 0; k < key_columns.size(); ++k) keys_[k]->append_from(*key_columns[k], row);
-        slots_[slot] = g + 1;
+        slots_[slot] = make_slot(g, hash);
         if (groups_ * 2 > slots_.size()) grow();
         return g;
     }
+
+    // Prefetches the slot `hash` starts probing at (call a few rows ahead of find_or_insert).
+    void prefetch(uint64_t hash) const { __builtin_prefetch(slots_.data() + (hash & mask_)); }
 
     uint32_t new_group(uint64_t hash) {
         uint32_t g = static_cast<uint32_t>(groups_);
@@ -68,16 +77,20 @@ public:
 
 private:
     void grow() {
-        std::vector<uint32_t> fresh(slots_.size() * 2, 0);
+        std::vector<uint64_t> fresh(slots_.size() * 2, 0);
         size_t mask = fresh.size() - 1;
         for (size_t g = 0; g < groups_; ++g) {
             size_t slot = hashes_[g] & mask;
             while (fresh[slot]) slot = (slot + 1) & mask;
-            fresh[slot] = static_cast<uint32_t>(g + 1);
+            fresh[slot] = make_slot(static_cast<uint32_t>(g), hashes_[g]);
         }
-        context_.memory.consume(static_cast<int64_t>(slots_.size() * 4));
+        context_.memory.consume(static_cast<int64_t>(slots_.size() * 8));
         slots_ = std::move(fresh);
         mask_ = mask;
+    }
+
+    static uint64_t make_slot(uint32_t g, uint64_t hash) {
+        return (hash & 0xFFFFFFFF00000000ULL) | static_cast<uint64_t>(g + 1);
     }
 
     struct AlignedDelete {
@@ -91,7 +104,7 @@ private:
     std::vector<ColumnPtr> keys_;
     std::vector<RowEqualFn> equal_;
     std::vector<uint64_t> hashes_;
-    std::vector<uint32_t> slots_;
+    std::vector<uint64_t> slots_;  // 0 = empty, else (hash >> 32) << 32 | (group + 1)
     size_t mask_;
     size_t groups_ = 0;
     std::vector<std::unique_ptr<uint8_t[], AlignedDelete>> blocks_;
@@ -132,7 +145,12 @@ void AggregateSink::consume(Batch&& batch, size_t thread) {
         }
         std::vector<uint64_t> hashes(rows);
         hash_rows(key_columns, rows, hashes.data());
-        for (size_t r = 0; r < rows; ++r) group_ids[r] = table.find_or_insert(key_columns, r, hashes[r]);
+        constexpr size_t kAhead = 8;
+        for (size_t r = 0; r < std::min(rows, kAhead); ++r) table.prefetch(hashes[r]);
+        for (size_t r = 0; r < rows; ++r) {
+            if (r + kAhead < rows) table.prefetch(hashes[r + kAhead]);
+            group_ids[r] = table.find_or_insert(key_columns, r, hashes[r]);
+        }
     }
     std::vector<uint8_t*> states(rows);
     for (size_t a = 0; a < spec_.calls.size(); ++a) {
@@ -144,7 +162,7 @@ void AggregateSink::consume(Batch&& batch, size_t thread) {
             std::vector<uint32_t> selection;
             evaluator.select(*call.filter, batch, selection);
             if (selection.empty()) continue;
-            Batch sub = batch.gather(selection.data(), selection.size());
+            Batch sub = fast_gather(batch, selection.data(), selection.size());
             for (const auto& e : call.args) {
                 args.push_back(evaluator.evaluate(*e, sub));
                 arg_columns.push_back(args.back().get());

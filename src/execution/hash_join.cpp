@@ -1,6 +1,9 @@
 #include "execution/hash_join.h"
 
+#include <algorithm>
 #include <bit>
+
+#include "vector/gather.h"
 
 namespace fedq {
 
@@ -31,24 +34,32 @@ std::shared_ptr<JoinHashTable> JoinBuildSink::finish(bool track_matches) {
         table->keys.push_back(evaluator.evaluate(*k, table->rows));
         key_columns.push_back(table->keys.back().get());
     }
-    table->hashes.resize(rows);
-    hash_rows(key_columns, rows, table->hashes.data());
+    std::vector<uint64_t> hashes(rows);
+    hash_rows(key_columns, rows, hashes.data());
     size_t capacity = std::bit_ceil(std::max<size_t>(16, rows * 2));
     table->mask = capacity - 1;
     table->buckets.assign(capacity, 0);
-    table->next.assign(rows, 0);
-    context_.memory.consume(static_cast<int64_t>(capacity * 4 + rows * 12));
+    table->entries.resize(rows);
+    context_.memory.consume(static_cast<int64_t>(capacity * 4 + rows * 8));
+    std::vector<uint8_t> null_key(rows, 0);
+    for (const auto* k : key_columns) {
+        if (!k->has_nulls()) continue;
+        const uint8_t* valid = k->validity();
+        for (size_t r = 0; r < rows; ++r) null_key[r] |= !valid[r];
+    }
+    uint32_t* buckets = table->buckets.data();
+    JoinHashTable::Entry* entries = table->entries.data();
     // Insert in reverse so chains list rows in input order.
     for (size_t r = rows; r-- > 0;) {
-        bool null_key = false;
-        for (const auto* k : key_columns) null_key |= k->is_null(r);
-        if (null_key) {
+        entries[r].tag = JoinHashTable::tag_of(hashes[r]);
+        entries[r].next = 0;
+        if (null_key[r]) {
             table->has_null_key = true;
             continue;
         }
-        uint64_t slot = table->hashes[r] & table->mask;
-        table->next[r] = table->buckets[slot];
-        table->buckets[slot] = static_cast<uint32_t>(r + 1);
+        const uint64_t slot = hashes[r] & table->mask;
+        entries[r].next = buckets[slot];
+        buckets[slot] = static_cast<uint32_t>(r + 1);
     }
     if (track_matches) {
         table->matched.reset(new std::atomic<uint8_t>[rows]);
@@ -64,8 +75,8 @@ HashJoinProbe::HashJoinProbe(HashJoinSpec spec, std::shared_ptr<JoinHashTable> t
 
 Batch HashJoinProbe::joined(const Batch& probe, const std::vector<uint32_t>& probe_rows,
                             const std::vector<uint32_t>& build_rows) const {
-    Batch out = probe.gather(probe_rows.data(), probe_rows.size());
-    Batch right = table_->rows.gather(build_rows.data(), build_rows.size());
+    Batch out = fast_gather(probe, probe_rows.data(), probe_rows.size());
+    Batch right = fast_gather(table_->rows, build_rows.data(), build_rows.size());
     for (auto& c : right.columns) out.columns.push_back(std::move(c));
     return out;
 }
@@ -93,7 +104,8 @@ void HashJoinProbe::process_pairs(const Batch& probe, std::vector<uint32_t>& pro
             kept_probe.push_back(probe_rows[s]);
             kept_build.push_back(build_rows[s]);
         }
-        if (emits_pairs && selection.size() != pairs.num_rows) pairs = pairs.gather(selection.data(), selection.size());
+        if (emits_pairs && selection.size() != pairs.num_rows)
+            pairs = fast_gather(pairs, selection.data(), selection.size());
         probe_rows = std::move(kept_probe);
         build_rows = std::move(kept_build);
     } else if (emits_pairs) {
@@ -129,16 +141,37 @@ void HashJoinProbe::execute(Batch&& input, const Emit& emit) {
         std::vector<uint64_t> hashes(rows);
         hash_rows(key_columns, rows, hashes.data());
         const size_t key_count = key_columns.size();
+        // Chain heads first, with prefetches, so the cache misses of many rows overlap instead of stalling
+        // the chain walk row by row.
+        const uint32_t* buckets = table_->buckets.data();
+        const JoinHashTable::Entry* entries = table_->entries.data();
+        const uint64_t mask = table_->mask;
+        std::vector<uint32_t> heads(rows);
+        constexpr size_t kAhead = 16;
+        for (size_t i = 0; i < std::min(rows, kAhead); ++i) __builtin_prefetch(buckets + (hashes[i] & mask));
         for (size_t i = 0; i < rows; ++i) {
-            bool null_key = false;
-            for (const auto* k : key_columns) null_key |= k->is_null(i);
-            if (null_key) {
-                probe_key_null[i] = 1;
-                continue;
+            if (i + kAhead < rows) __builtin_prefetch(buckets + (hashes[i + kAhead] & mask));
+            heads[i] = buckets[hashes[i] & mask];
+        }
+        for (const auto* k : key_columns) {
+            if (!k->has_nulls()) continue;
+            const uint8_t* valid = k->validity();
+            for (size_t i = 0; i < rows; ++i) {
+                if (!valid[i]) {
+                    probe_key_null[i] = 1;
+                    heads[i] = 0;
+                }
             }
-            for (uint32_t slot = table_->buckets[hashes[i] & table_->mask]; slot; slot = table_->next[slot - 1]) {
-                uint32_t b = slot - 1;
-                if (table_->hashes[b] != hashes[i]) continue;
+        }
+        for (size_t i = 0; i < std::min(rows, kAhead); ++i) {
+            if (heads[i]) __builtin_prefetch(entries + heads[i] - 1);
+        }
+        for (size_t i = 0; i < rows; ++i) {
+            if (i + kAhead < rows && heads[i + kAhead]) __builtin_prefetch(entries + heads[i + kAhead] - 1);
+            const uint32_t tag = JoinHashTable::tag_of(hashes[i]);
+            for (uint32_t slot = heads[i]; slot; slot = entries[slot - 1].next) {
+                const uint32_t b = slot - 1;
+                if (entries[b].tag != tag) continue;
                 bool equal = true;
                 for (size_t k = 0; k < key_count && equal; ++k) equal = equal_[k](*key_columns[k], i, *table_->keys[k], b);
                 if (!equal) continue;
@@ -170,14 +203,14 @@ void HashJoinProbe::execute(Batch&& input, const Emit& emit) {
             for (size_t i = 0; i < rows; ++i) {
                 if (!probe_matched[i]) selected.push_back(static_cast<uint32_t>(i));
             }
-            if (!selected.empty()) emit(with_null_build(input.gather(selected.data(), selected.size())));
+            if (!selected.empty()) emit(with_null_build(fast_gather(input, selected.data(), selected.size())));
             break;
         case LogicalJoinType::kSemi:
             for (size_t i = 0; i < rows; ++i) {
                 if (probe_matched[i]) selected.push_back(static_cast<uint32_t>(i));
             }
             if (selected.size() == rows) emit(std::move(input));
-            else if (!selected.empty()) emit(input.gather(selected.data(), selected.size()));
+            else if (!selected.empty()) emit(fast_gather(input, selected.data(), selected.size()));
             break;
         case LogicalJoinType::kAnti: {
             if (spec_.null_aware && build_rows_total > 0 && table_->has_null_key) break;
@@ -187,7 +220,7 @@ void HashJoinProbe::execute(Batch&& input, const Emit& emit) {
                 selected.push_back(static_cast<uint32_t>(i));
             }
             if (selected.size() == rows) emit(std::move(input));
-            else if (!selected.empty()) emit(input.gather(selected.data(), selected.size()));
+            else if (!selected.empty()) emit(fast_gather(input, selected.data(), selected.size()));
             break;
         }
         case LogicalJoinType::kMark: {
@@ -221,7 +254,7 @@ void HashJoinProbe::finish(const Emit& emit) {
         Batch out;
         out.num_rows = count;
         for (const auto& t : spec_.probe_types) out.columns.push_back(Column::constant(Value::null(t), count));
-        Batch right = table_->rows.gather(unmatched.data() + offset, count);
+        Batch right = fast_gather(table_->rows, unmatched.data() + offset, count);
         for (auto& c : right.columns) out.columns.push_back(std::move(c));
         emit(std::move(out));
     }

@@ -1,6 +1,7 @@
 #include "execution/operators.h"
 
 #include "common/error.h"
+#include "vector/gather.h"
 
 namespace fedq {
 
@@ -34,7 +35,7 @@ void FilterOperator::execute(Batch&& input, const Emit& emit) {
         emit(std::move(input));
         return;
     }
-    emit(input.gather(selection.data(), selection.size()));
+    emit(fast_gather(input, selection.data(), selection.size()));
 }
 
 void ProjectOperator::execute(Batch&& input, const Emit& emit) {
@@ -55,7 +56,7 @@ void UnnestOperator::execute(Batch&& input, const Emit& emit) {
     std::vector<std::vector<int64_t>> elements(arrays.size());  // child index or -1 for NULL padding
     auto flush = [&]() {
         if (rows.empty()) return;
-        Batch out = input.gather(rows.data(), rows.size());
+        Batch out = fast_gather(input, rows.data(), rows.size());
         for (size_t a = 0; a < arrays.size(); ++a) {
             const Column& child = arrays[a]->children()[0];
             auto column = Column::make(child.type(), rows.size());

@@ -1,5 +1,7 @@
 #include "execution/sort.h"
 
+#include "vector/gather.h"
+
 namespace fedq {
 
 void SortSink::consume(Batch&& batch, size_t thread) {
@@ -15,7 +17,7 @@ void SortSink::consume(Batch&& batch, size_t thread) {
             std::vector<ColumnPtr> key_columns;
             std::vector<uint32_t> order = sorted_order(all, keys_, context_, key_columns, *limit_);
             per_thread_[thread].clear();
-            per_thread_[thread].push_back(all.gather(order.data(), order.size()));
+            per_thread_[thread].push_back(fast_gather(all, order.data(), order.size()));
         }
     }
 }
@@ -48,7 +50,7 @@ std::vector<Batch> SortSink::finish() {
     std::vector<Batch> out;
     for (size_t offset = 0; offset < order.size(); offset += context_.batch_rows) {
         size_t count = std::min(context_.batch_rows, order.size() - offset);
-        out.push_back(batch.gather(order.data() + offset, count));
+        out.push_back(fast_gather(batch, order.data() + offset, count));
     }
     return out;
 }

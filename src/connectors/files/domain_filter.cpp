@@ -1,6 +1,11 @@
 #include "connectors/files/domain_filter.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+#include <optional>
 #include <string_view>
 
 namespace fedq {
@@ -30,6 +35,20 @@ bool bounds_all(const Domain& domain, bool (*predicate)(const Type&, const Type&
 
 bool numeric_bound(const Type&, const Type& bound) { return bound.is_integer() || bound.is_floating(); }
 bool string_bound(const Type&, const Type& bound) { return bound.is_string(); }
+// DECIMAL bounds at a scale the column's unscaled values can be compared with after an exact rescale.
+bool decimal_bound(const Type& column, const Type& bound) {
+    return bound.id() == TypeId::kDecimal && bound.scale() <= column.scale() &&
+           column.scale() - bound.scale() <= 18;
+}
+
+// The bound's unscaled value at `scale`, or nullopt if it does not fit.
+std::optional<int128_t> rescale_decimal(const Value& v, int scale) {
+    int128_t x = v.as_decimal();
+    for (int s = v.type().scale(); s < scale; ++s) {
+        if (__builtin_mul_overflow(x, int128_t(10), &x)) return std::nullopt;
+    }
+    return x;
+}
 
 double bound_as_double(const Value& v) {
     return v.type().is_floating() ? v.as_double() : static_cast<double>(v.as_int());
@@ -86,6 +105,32 @@ DomainFilter::DomainFilter(const Domain& domain, const Type& column_type)
             }
             double_ranges_.push_back(r);
         }
+    } else if (id == TypeId::kDecimal && bounds_all(domain, decimal_bound, column_type)) {
+        mode_ = Mode::kDecimal;
+        for (const auto& range : domain.ranges()) {
+            TypedRange<int128_t> r;
+            std::optional<int128_t> low, high;
+            if (range.low.value && !(low = rescale_decimal(*range.low.value, column_type.scale()))) {
+                mode_ = Mode::kGeneric;
+                break;
+            }
+            if (range.high.value && !(high = rescale_decimal(*range.high.value, column_type.scale()))) {
+                mode_ = Mode::kGeneric;
+                break;
+            }
+            if (low) {
+                r.has_low = true;
+                r.low = *low;
+                r.low_inclusive = range.low.inclusive;
+            }
+            if (high) {
+                r.has_high = true;
+                r.high = *high;
+                r.high_inclusive = range.high.inclusive;
+            }
+            decimal_ranges_.push_back(r);
+        }
+        if (mode_ != Mode::kDecimal) decimal_ranges_.clear();
     } else if (column_type.is_string() && bounds_all(domain, string_bound, column_type)) {
         mode_ = Mode::kString;
         for (const auto& range : domain.ranges()) {
@@ -105,12 +150,85 @@ DomainFilter::DomainFilter(const Domain& domain, const Type& column_type)
     }
 }
 
+template <typename T>
+struct UnsignedOf {
+    using type = std::make_unsigned_t<T>;
+};
+template <>
+struct UnsignedOf<int128_t> {
+    using type = unsigned __int128;
+};
+
 template <typename T, typename Get>
 void DomainFilter::apply_typed(const Column& column, uint8_t* keep, const std::vector<TypedRange<T>>& ranges,
                                Get get) const {
     const size_t rows = column.size();
     const uint8_t* validity = column.validity();
     const size_t count = ranges.size();
+    if constexpr (std::is_arithmetic_v<T> || std::is_same_v<T, int128_t>) {
+        if (count >= 1 && count <= 8) {
+            // Branch-free: every range is tested on every row (NULL slots hold initialized bytes), the
+            // result is ANDed into keep. Rows already dropped are recomputed, which is cheaper than a branch.
+            const uint8_t null_keep = null_allowed_ ? 1 : 0;
+            constexpr size_t kChunk = 1024;
+            uint8_t hit[kChunk];
+            for (size_t begin = 0; begin < rows; begin += kChunk) {
+                const size_t n = std::min(kChunk, rows - begin);
+                std::memset(hit, 0, n);
+                for (const auto& range : ranges) {
+                    const T low = range.low, high = range.high;
+                    const bool no_low = !range.has_low, no_high = !range.has_high;
+                    const bool low_inc = range.low_inclusive, high_inc = range.high_inclusive;
+                    if constexpr (std::is_same_v<T, int64_t> || std::is_same_v<T, int128_t>) {
+                        // Integers: one unsigned compare, v in [lo, hi] <=> (v - lo) <= (hi - lo) (mod 2^N).
+                        using U = typename UnsignedOf<T>::type;
+                        constexpr T kMin = std::is_same_v<T, int128_t> ? static_cast<T>(U(1) << 127)
+                                                                       : std::numeric_limits<T>::min();
+                        constexpr T kMax = static_cast<T>(~static_cast<U>(kMin));
+                        T lo = no_low ? kMin : low, hi = no_high ? kMax : high;
+                        bool empty = false;
+                        if (!no_low && !low_inc) {
+                            if (lo == kMax) empty = true;
+                            else ++lo;
+                        }
+                        if (!no_high && !high_inc) {
+                            if (hi == kMin) empty = true;
+                            else --hi;
+                        }
+                        if (empty || hi < lo) continue;
+                        const U ulo = static_cast<U>(lo), span = static_cast<U>(hi) - ulo;
+                        for (size_t i = 0; i < n; ++i) {
+                            const U v = static_cast<U>(static_cast<T>(get(begin + i)));
+                            hit[i] |= static_cast<uint8_t>(v - ulo <= span);
+                        }
+                    } else if (range.has_low && range.has_high && low_inc && high_inc) {
+                        for (size_t i = 0; i < n; ++i) {
+                            const T v = get(begin + i);
+                            hit[i] |= static_cast<uint8_t>(!(v < low)) & static_cast<uint8_t>(!(high < v));
+                        }
+                    } else {
+                        for (size_t i = 0; i < n; ++i) {
+                            const T v = get(begin + i);
+                            const uint8_t above = no_low | (low < v) | (low_inc & (v == low));
+                            const uint8_t below = no_high | (v < high) | (high_inc & (v == high));
+                            hit[i] |= above & below;
+                        }
+                    }
+                }
+                uint8_t* k = keep + begin;
+                if (validity) {
+                    const uint8_t* valid = validity + begin;
+                    for (size_t i = 0; i < n; ++i) {
+                        const uint8_t ok = valid[i] ? hit[i] : null_keep;
+                        k[i] &= ok;
+                    }
+                } else {
+                    for (size_t i = 0; i < n; ++i) k[i] &= hit[i];
+                }
+            }
+            return;
+        }
+    }
     for (size_t r = 0; r < rows; ++r) {
         if (!keep[r]) continue;
         if (validity && !validity[r]) {
@@ -215,6 +333,11 @@ void DomainFilter::apply(const Column& column, uint8_t* keep) const {
                 return;
             }
             break;
+        }
+        case Mode::kDecimal: {
+            const int128_t* v = column.values<int128_t>();
+            apply_typed(column, keep, decimal_ranges_, [v](size_t r) { return v[r]; });
+            return;
         }
         case Mode::kString: {
             apply_typed(column, keep, string_ranges_, [&column](size_t r) { return column.string_at(r); });

@@ -1,7 +1,8 @@
 // Evaluates a Constraint Domain on a parsed column, so the files connector can answer Exact for every
-// constrained column. The domain's ranges are compiled once per scan into a typed form (int64, double
-// or string bounds) and evaluated in a tight loop; anything else (DECIMAL, nested types, mixed bound
-// types) falls back to Domain::contains per row.
+// constrained column. The domain's ranges are compiled once per scan into a typed form (int64, double,
+// DECIMAL unscaled int128 at the column's scale, or string bounds) and evaluated in a tight loop (numeric
+// ranges branch-free, one unsigned compare per integer range); anything else (nested types, mixed bound
+// types, DOUBLE columns holding NaN) falls back to Domain::contains per row.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +22,7 @@ class DomainFilter {
     void apply(const Column& column, uint8_t* keep) const;
 
   private:
-    enum class Mode : uint8_t { kAll, kNone, kInteger, kDouble, kString, kGeneric };
+    enum class Mode : uint8_t { kAll, kNone, kInteger, kDouble, kDecimal, kString, kGeneric };
     template <typename T>
     struct TypedRange {
         T low{};
@@ -44,6 +45,7 @@ class DomainFilter {
     bool null_allowed_ = true;
     std::vector<TypedRange<int64_t>> integer_ranges_;
     std::vector<TypedRange<double>> double_ranges_;
+    std::vector<TypedRange<int128_t>> decimal_ranges_;  // unscaled, at the column's scale
     std::vector<TypedRange<std::string>> string_ranges_;
 };
 

@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "connectors/files/domain_filter.h"
 #include "connectors/files/file_scan_options.h"
+#include "vector/gather.h"
 #include "formats/csv_reader.h"
 #include "formats/json_reader.h"
 #include "formats/parquet_reader.h"
@@ -257,18 +258,18 @@ class FileScanReader final : public BatchReader {
         size_t filled = 0;
         for (;;) {
             if (limit_ && emitted_ + filled >= *limit_) break;
-            if (source_offset_ >= source_.num_rows) {
+            if (source_offset_ >= source_rows_) {
                 if (done_ || !pull()) break;
                 continue;
             }
             size_t want = batch_rows_ - filled;
             if (limit_) want = std::min<uint64_t>(want, *limit_ - emitted_ - filled);
-            size_t take = std::min(want, source_.num_rows - source_offset_);
-            if (filled == 0 && source_offset_ == 0 && take == source_.num_rows) {
-                // Whole filtered batch fits: hand it over without copying.
+            size_t take = std::min(want, source_rows_ - source_offset_);
+            if (filled == 0 && source_offset_ == 0 && take == source_rows_ && all_) {
+                // Whole unfiltered batch fits: hand it over without copying.
                 building = source_.columns;
                 filled = take;
-                source_offset_ = source_.num_rows;
+                source_offset_ = source_rows_;
             } else {
                 if (building.empty()) {
                     for (const auto& column : source_.columns)
@@ -285,8 +286,14 @@ class FileScanReader final : public BatchReader {
                     }
                     building = std::move(copy);
                 }
-                for (size_t c = 0; c < building.size(); ++c)
-                    building[c]->append_range(*source_.columns[c], source_offset_, take);
+                // Filtered: the selected rows are gathered straight into the output (one copy).
+                for (size_t c = 0; c < building.size(); ++c) {
+                    if (all_)
+                        building[c]->append_range(*source_.columns[c], source_offset_, take);
+                    else
+                        fast_append_gather(*building[c], *source_.columns[c], selection_.data() + source_offset_,
+                                           take);
+                }
                 filled += take;
                 source_offset_ += take;
             }
@@ -299,7 +306,8 @@ class FileScanReader final : public BatchReader {
     }
 
   private:
-    // Reads and filters the next batch from the file into source_. Returns false at the end.
+    // Reads and filters the next batch from the file into source_ (the projected columns, unfiltered) and
+    // selection_ (the passing rows, unless all_). Returns false at the end.
     bool pull() {
         for (;;) {
             if (context_.is_cancelled()) raise(ErrorCode::kCancelled, "query cancelled");
@@ -311,25 +319,30 @@ class FileScanReader final : public BatchReader {
             }
             rows_parsed_ += raw.num_rows;
             report();
-            std::vector<uint32_t> selection;
-            bool all = true;
+            selection_.clear();
+            all_ = true;
             if (!filters_.empty()) {
                 keep_.assign(raw.num_rows, 1);
                 for (const auto& [column, filter] : filters_)
                     filter.apply(*raw.columns[column], keep_.data());
+                selection_.resize(raw.num_rows);
+                uint32_t* sel = selection_.data();
+                size_t count = 0;
+                const uint8_t* keep = keep_.data();
                 for (uint32_t r = 0; r < raw.num_rows; ++r) {
-                    if (keep_[r]) selection.push_back(r);
+                    sel[count] = r;
+                    count += keep[r];
                 }
-                all = selection.size() == raw.num_rows;
-                if (selection.empty()) continue;
+                selection_.resize(count);
+                all_ = count == raw.num_rows;
+                if (count == 0) continue;
             }
-            Batch projected;
-            projected.num_rows = raw.num_rows;
-            for (size_t column : output_columns_) projected.columns.push_back(raw.columns[column]);
-            source_ = all ? std::move(projected) : projected.gather(selection.data(), selection.size());
-            if (output_columns_.empty()) source_.num_rows = all ? raw.num_rows : selection.size();
+            source_.num_rows = raw.num_rows;
+            source_.columns.clear();
+            for (size_t column : output_columns_) source_.columns.push_back(raw.columns[column]);
+            source_rows_ = all_ ? raw.num_rows : selection_.size();
             source_offset_ = 0;
-            if (source_.num_rows > 0) return true;
+            if (source_rows_ > 0) return true;
         }
     }
 
@@ -349,6 +362,9 @@ class FileScanReader final : public BatchReader {
     std::optional<uint64_t> limit_;
     ReadContext& context_;
     Batch source_;
+    size_t source_rows_ = 0;  // rows of source_ to emit (selection_.size() when filtered)
+    std::vector<uint32_t> selection_;
+    bool all_ = true;
     size_t source_offset_ = 0;
     bool done_ = false;
     uint64_t emitted_ = 0;
