@@ -10,7 +10,7 @@ PACKAGES=(
   libhowardhinnant-date-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
   flatbuffers-compiler libflatbuffers-dev
   clang libclang-rt-14-dev
-  libcurl4-openssl-dev libpq-dev libmariadb-dev libsqlite3-dev libsodium-dev libtomlplusplus-dev
+  curl libcurl4-openssl-dev libpq-dev libmariadb-dev libsqlite3-dev libsodium-dev libtomlplusplus-dev
   postgresql-15 postgresql-client-15 postgresql-15-mysql-fdw mariadb-server mariadb-client sqlite3
 )
 
