@@ -1,6 +1,7 @@
 // fedq-sqllogictest: runs sqllogictest files (DuckDB dialect of the format) against the embedded engine.
 //
-//   fedq-sqllogictest [--config default|small|nopushdown] [--root DIR] [--timeout S] [--verbose] FILES-OR-DIRECTORIES...
+//   fedq-sqllogictest [--config default|small|nopushdown|remote] [--root DIR] [--timeout S] [--verbose]
+//                     FILES-OR-DIRECTORIES...
 //
 // Records are separated by blank lines:
 //   statement ok | statement error [SQLSTATE] [----  expected error text or SQLSTATE]
@@ -12,7 +13,14 @@
 // and __UNIQUE__ a name no other run uses (for object-storage prefixes).
 // Values print as Value::to_string does, NULL as "NULL", the empty string as "(empty)". Each file runs on
 // a fresh Engine with its own empty FEDQ_HOME (so catalogs it creates never leak into other files); the
-// `small` config sets batch_size = 3 and threads = 1 to shake out boundary bugs.
+// `small` config sets batch_size = 3 and threads = 1 to shake out boundary bugs. The `remote` config runs
+// every connector a file creates behind the connector service: each CREATE [OR REPLACE] CATALOG [IF NOT
+// EXISTS] name USING <type> WITH (...) builds that connector in the runner (built-in registry, options
+// resolved as the engine does), serves it with a ConnectorService on 127.0.0.1:0 with a random auth key,
+// and executes CREATE ... CATALOG name USING remote WITH (endpoints = ..., auth_key = ...) instead. The
+// services live until the file ends. Built-in catalogs (lake), paths in FROM and catalogs of type lake (whose
+// CREATE TABLE / INSERT need the lake connector in-process) stay in-process. Catalog metadata legitimately
+// differs (SHOW CATALOGS, SHOW CREATE CATALOG, ALTER CATALOG see a remote catalog): `skipif config=remote`.
 // Prints every failure (file:line, SQL, expected vs actual) and one final line "N passed, M failed".
 #include <unistd.h>
 
@@ -20,18 +28,29 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <random>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "catalog/catalog.h"
+#include "catalog/catalog_definition.h"
+#include "catalog/connector_registry.h"
 #include "common/error.h"
+#include "engine/builtin_connectors.h"
+#include "engine/catalog_statements.h"
 #include "engine/engine.h"
+#include "remote/connector_service.h"
+#include "sql/ast.h"
+#include "sql/parser.h"
 
 namespace fs = std::filesystem;
 
@@ -306,6 +325,28 @@ class Watchdog {
 
 int g_timeout_seconds = 300;
 
+// The connector types the `remote` config builds behind a service (the engine's built-in ones).
+const fedq::ConnectorRegistry& builtin_registry() {
+    static const fedq::ConnectorRegistry registry = [] {
+        fedq::ConnectorRegistry r;
+        fedq::register_builtin_connectors(r);
+        return r;
+    }();
+    return registry;
+}
+
+// 32 random hex digits.
+std::string random_key() {
+    std::random_device device;
+    std::string key;
+    for (int i = 0; i < 4; ++i) {
+        char part[9];
+        std::snprintf(part, sizeof part, "%08x", static_cast<unsigned>(device()));
+        key += part;
+    }
+    return key;
+}
+
 std::string timeout_note(const Watchdog& watchdog) {
     return watchdog.fired() ? " (cancelled after " + std::to_string(g_timeout_seconds) + " s)" : "";
 }
@@ -325,7 +366,27 @@ class FileRunner {
           verbose_(verbose),
           counters_(counters) {}
 
+    ~FileRunner() { shutdown(); }
+
     void run() {
+        run_records();
+        shutdown();
+    }
+
+  private:
+    // The engine first (its remote connectors may still talk to the services), then the services.
+    void shutdown() {
+        engine_.reset();
+        for (auto& service : services_) {
+            try {
+                service->stop();
+            } catch (...) {
+            }
+        }
+        services_.clear();
+    }
+
+    void run_records() {
         std::ifstream in(path_, std::ios::binary);
         if (!in) {
             report(0, "", "cannot open file");
@@ -391,7 +452,73 @@ class FileRunner {
         }
     }
 
-  private:
+    // Runs one statement; under the `remote` config a CREATE CATALOG is rerouted through a connector service.
+    fedq::QueryResult execute(const std::string& sql) {
+        if (config_ != "remote") return engine_->execute(sql);
+        std::optional<std::string> rewritten = serve_catalog(sql);
+        if (!rewritten) return engine_->execute(sql);
+        try {
+            return engine_->execute(*rewritten);
+        } catch (const fedq::Error& error) {
+            // Positions refer to the rewritten text; the record shows the original one.
+            throw fedq::Error::with_sqlstate(error.code(), std::string(error.sqlstate()), error.message());
+        }
+    }
+
+    // For a CREATE CATALOG of a type other than remote: builds the connector, serves it on loopback and
+    // returns the CREATE CATALOG ... USING remote statement to run instead. nullopt: run `sql` as is (not a
+    // CREATE CATALOG, or one the engine rejects or skips before building a connector: a taken name without
+    // OR REPLACE, or a built-in / fedq.toml name). Errors of the definition or the connector's options
+    // are raised as the engine raises them (same functions).
+    std::optional<std::string> serve_catalog(const std::string& sql) {
+        std::vector<fedq::ast::StatementPtr> statements;
+        try {
+            statements = fedq::parse_sql(sql);
+        } catch (const fedq::Error&) {
+            return std::nullopt;  // the engine reports the syntax error
+        }
+        if (statements.size() != 1 || statements[0]->kind != fedq::ast::StatementKind::kCreateCatalog) {
+            return std::nullopt;
+        }
+        const auto& create = static_cast<const fedq::ast::CreateCatalogStatement&>(*statements[0]);
+        fedq::CatalogDefinition definition = fedq::catalog_definition_from_ast(create);
+        // A lake catalog stays in-process: its DDL and INSERT (CREATE / DROP TABLE, MSCK REPAIR TABLE) run
+        // in the engine against the lake connector itself, and the connector protocol is read-only.
+        if (definition.type == "remote" || definition.type == "lake" || definition.name.empty()) {
+            return std::nullopt;
+        }
+        // The engine checks the name before it builds anything.
+        if (definition.name == "files") return std::nullopt;
+        fedq::QueryResult catalogs = engine_->execute("SHOW CATALOGS");
+        for (const fedq::Batch& batch : catalogs.batches) {
+            for (size_t row = 0; row < batch.num_rows; ++row) {
+                if (fedq::to_lower(value_text(batch.column(0), row)) != definition.name) continue;
+                bool metastore = value_text(batch.column(2), row) ==
+                                 fedq::catalog_source_name(fedq::CatalogSource::kMetastore);
+                if (!create.or_replace || !metastore) return std::nullopt;
+            }
+        }
+        fedq::ConnectorConfig config = fedq::resolve_config(definition, nullptr, home_);
+        std::shared_ptr<fedq::Connector> connector = builtin_registry().create(config);
+        fedq::ConnectorServiceOptions options;
+        options.connector = std::move(connector);
+        options.listen = "127.0.0.1:0";
+        options.auth_key = random_key();
+        options.shutdown_grace_seconds = 2;
+        options.log = [](const std::string&) {};
+        auto service = std::make_unique<fedq::ConnectorService>(options);
+        service->start();
+        std::string rewritten = "CREATE ";
+        if (create.or_replace) rewritten += "OR REPLACE ";
+        rewritten += "CATALOG ";
+        if (create.if_not_exists) rewritten += "IF NOT EXISTS ";
+        rewritten += fedq::sql_identifier(definition.name) + " USING remote WITH (endpoints = " +
+                     fedq::sql_string_literal("http://127.0.0.1:" + std::to_string(service->port())) +
+                     ", auth_key = " + fedq::sql_string_literal(options.auth_key) + ")";
+        services_.push_back(std::move(service));
+        return rewritten;
+    }
+
     // __TEST_DIR__ / __UNIQUE__ substituted.
     std::string substitute(std::string text) const {
         text = replace_all(std::move(text), "__TEST_DIR__", home_);
@@ -402,7 +529,7 @@ class FileRunner {
         std::string sql = substitute(strip_statement(record.sql));
         Watchdog watchdog(*engine_, g_timeout_seconds);
         try {
-            engine_->execute(sql);
+            execute(sql);
         } catch (const fedq::Error& error) {
             if (record.kind == RecordKind::kStatementOk) {
                 report(record.line, record.sql,
@@ -436,7 +563,7 @@ class FileRunner {
         fedq::QueryResult result;
         Watchdog watchdog(*engine_, g_timeout_seconds);
         try {
-            result = engine_->execute(sql);
+            result = execute(sql);
         } catch (const fedq::Error& error) {
             report(record.line, record.sql, "query failed: " + error.format(sql) + timeout_note(watchdog));
             return false;
@@ -552,6 +679,7 @@ class FileRunner {
     bool verbose_;
     Counters& counters_;
     std::unique_ptr<fedq::Engine> engine_;
+    std::vector<std::unique_ptr<fedq::ConnectorService>> services_;  // `remote` config: until the file ends
 };
 
 void collect(const fs::path& path, std::vector<std::string>& out) {
@@ -571,8 +699,8 @@ void collect(const fs::path& path, std::vector<std::string>& out) {
 
 int usage() {
     std::cerr
-        << "usage: fedq-sqllogictest [--config default|small|nopushdown] [--root DIR] [--timeout SECONDS] [--verbose] "
-           "FILES...\n";
+        << "usage: fedq-sqllogictest [--config default|small|nopushdown|remote] [--root DIR] "
+           "[--timeout SECONDS] [--verbose] FILES...\n";
     return 2;
 }
 
@@ -605,7 +733,9 @@ int main(int argc, char** argv) {
             inputs.push_back(arg);
         }
     }
-    if (config != "default" && config != "small" && config != "nopushdown") return usage();
+    if (config != "default" && config != "small" && config != "nopushdown" && config != "remote") {
+        return usage();
+    }
     g_config = config;
     if (inputs.empty()) return usage();
     // Resolve inputs before changing directory so relative paths given on the command line still work.
