@@ -1,9 +1,11 @@
 #include "cli/connector_command.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <utility>
 
 #include "catalog/connector_registry.h"
 #include "common/error.h"
@@ -44,7 +46,52 @@ ConnectorConfig connector_config(const ConnectorServeOptions& options) {
     return config;
 }
 
+// The number and the lower-case suffix of "16MB" / "1.5 h".
+std::pair<double, std::string> number_and_suffix(const std::string& text, const char* what) {
+    std::string t = trim(text);
+    size_t end = 0;
+    while (end < t.size() && (std::isdigit(static_cast<unsigned char>(t[end])) || t[end] == '.')) ++end;
+    std::string suffix = trim(t.substr(end));
+    for (auto& c : suffix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    double value = 0;
+    try {
+        size_t used = 0;
+        value = end == 0 ? -1 : std::stod(t.substr(0, end), &used);
+        if (used != end) value = -1;
+    } catch (const std::exception&) {
+        value = -1;
+    }
+    if (!(value > 0)) raise(ErrorCode::kInvalidParameter, "{}: expected a positive number, got '{}'", what, text);
+    return {value, suffix};
+}
+
 }  // namespace
+
+uint64_t parse_spill_bytes(const std::string& text) {
+    auto [value, suffix] = number_and_suffix(text, "--spill-threshold");
+    double scale = 0;
+    if (suffix.empty() || suffix == "b") scale = 1;
+    if (suffix == "k" || suffix == "kb" || suffix == "kib") scale = 1024.0;
+    if (suffix == "m" || suffix == "mb" || suffix == "mib") scale = 1024.0 * 1024;
+    if (suffix == "g" || suffix == "gb" || suffix == "gib") scale = 1024.0 * 1024 * 1024;
+    if (scale == 0) raise(ErrorCode::kInvalidParameter, "--spill-threshold: unknown unit in '{}'", text);
+    double bytes = value * scale;
+    if (bytes < 1 || bytes > 1e15) raise(ErrorCode::kInvalidParameter, "--spill-threshold: '{}' is out of range", text);
+    return static_cast<uint64_t>(bytes);
+}
+
+int64_t parse_spill_age_seconds(const std::string& text) {
+    auto [value, suffix] = number_and_suffix(text, "--spill-max-age");
+    double scale = 0;
+    if (suffix == "s") scale = 1;
+    if (suffix == "m" || suffix == "min") scale = 60;
+    if (suffix.empty() || suffix == "h") scale = 3600;
+    if (suffix == "d") scale = 86400;
+    if (scale == 0) raise(ErrorCode::kInvalidParameter, "--spill-max-age: unknown unit in '{}'", text);
+    double seconds = value * scale;
+    if (seconds < 1 || seconds > 1e12) raise(ErrorCode::kInvalidParameter, "--spill-max-age: '{}' is out of range", text);
+    return static_cast<int64_t>(seconds);
+}
 
 int run_connector_serve(const ConnectorServeOptions& options) {
     try {
@@ -67,6 +114,11 @@ int run_connector_serve(const ConnectorServeOptions& options) {
             service.auth_key = trim(env);
         }
         if (options.quiet) service.log = [](const std::string&) {};
+        if (!options.spill.empty()) {
+            service.spill_location = options.spill;
+            service.spill_threshold_bytes = parse_spill_bytes(options.spill_threshold);
+            service.spill_max_age_seconds = parse_spill_age_seconds(options.spill_max_age);
+        }
         return run_connector_service(service);
     } catch (const Error& error) {
         std::cerr << "fedq connector serve: " << error.format() << std::endl;

@@ -6,6 +6,7 @@
 //        --auth-key-file /etc/fedq/connector.key
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,16 @@ struct ConnectorServeOptions {
     int threads = 64;
     std::string home;                  // for connectors with relative paths
     bool quiet = false;                // no request log lines
+    std::string spill;                 // spill location (directory, file:// or s3:// prefix); empty = never
+    std::string spill_threshold = "16MB";  // bytes, with an optional B/KB/MB/GB suffix (binary multiples)
+    std::string spill_max_age = "24h";     // with a s/m/h/d suffix; a plain number is hours
 };
+
+// "16MB" -> 16777216 (B, KB, MB, GB, binary multiples; case-insensitive). kInvalidParameter when malformed
+// or zero.
+uint64_t parse_spill_bytes(const std::string& text);
+// "24h" -> 86400 (s, m, h, d; no suffix = hours). kInvalidParameter when malformed or not positive.
+int64_t parse_spill_age_seconds(const std::string& text);
 
 // Builds the connector and serves until SIGTERM/SIGINT. Returns the process exit code; errors go to stderr
 // (never the key or secret option values).

@@ -74,6 +74,12 @@ int main(int argc, char** argv) {
     serve->add_flag("--insecure-no-auth", serve_options.insecure_no_auth, "Accept unsigned requests (loopback only)");
     serve->add_option("--threads", serve_options.threads, "Concurrent connections (default 64)");
     serve->add_flag("--quiet", serve_options.quiet, "No request log lines");
+    serve->add_option("--spill", serve_options.spill,
+                      "Spill large splits, encrypted, to this directory or s3:// prefix (protocol section 8)");
+    serve->add_option("--spill-threshold", serve_options.spill_threshold,
+                      "Spill splits above this size, in objects of about this size (default 16MB; B, KB, MB, GB)");
+    serve->add_option("--spill-max-age", serve_options.spill_max_age,
+                      "Delete spill objects older than this at start and hourly (default 24h; s, m, h, d)");
     CLI11_PARSE(app, argc, argv);
     if (serve->parsed()) {
         serve_options.home = home.empty() ? default_home() : home;

@@ -1,5 +1,6 @@
 #include "remote/connector_service.h"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <condition_variable>
@@ -20,6 +21,8 @@
 
 #include "remote/http.h"
 #include "remote/signing.h"
+#include "remote/spill.h"
+#include "io/file_system.h"
 
 #if __has_include("formats/arrow_ipc.h")
 #include "formats/arrow_ipc.h"
@@ -96,6 +99,11 @@ struct ConnectorService::Impl {
     bool stopped = false;
     std::mutex stop_mutex;  // serializes start/stop
 
+    // Spill: stale-object cleanup thread.
+    std::thread cleanup_thread;
+    std::mutex cleanup_mutex;
+    std::condition_variable cleanup_wake;
+
     // Connections.
     struct Connection {
         std::shared_ptr<HttpConnection> http;
@@ -152,6 +160,12 @@ struct ConnectorService::Impl {
         if (started) raise(ErrorCode::kInvalidParameter, "connector service already started");
         if (!options.connector) raise(ErrorCode::kInvalidParameter, "connector service: no connector");
         auto [host, port] = parse_host_port(options.listen);
+        if (!options.spill_location.empty()) {
+            get_file_system(options.spill_location);  // kInvalidParameter for an unknown scheme
+            if (options.spill_threshold_bytes == 0) {
+                raise(ErrorCode::kInvalidParameter, "connector service: the spill threshold must be positive");
+            }
+        }
         if (options.auth_key.empty()) {
             if (!options.insecure_no_auth) {
                 raise(ErrorCode::kInvalidParameter,
@@ -197,6 +211,9 @@ struct ConnectorService::Impl {
                                                 : ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
         started = true;
         accept_thread = std::thread([this] { accept_loop(); });
+        if (!options.spill_location.empty()) {
+            cleanup_thread = std::thread([this] { spill_cleanup_loop(); });
+        }
         log(fmt::format("fedq connector service ({}) listening on {} port {}{}", options.connector->type_name(),
                         host.empty() ? "*" : host, bound_port,
                         options.auth_key.empty() ? " WITHOUT AUTHENTICATION (--insecure-no-auth)" : ""));
@@ -208,6 +225,11 @@ struct ConnectorService::Impl {
         stopped = true;
         stopping = true;
         if (accept_thread.joinable()) accept_thread.join();
+        {
+            std::lock_guard wake(cleanup_mutex);  // the cleanup thread sees `stopping` or gets the notify
+        }
+        cleanup_wake.notify_all();
+        if (cleanup_thread.joinable()) cleanup_thread.join();
         ::close(listen_fd);
         listen_fd = -1;
         {
@@ -235,6 +257,23 @@ struct ConnectorService::Impl {
             if (c.thread.joinable()) c.thread.join();
         }
         log("fedq connector service stopped");
+    }
+
+    // Deletes stale spill objects at start and then every spill_cleanup_interval_seconds.
+    void spill_cleanup_loop() {
+        std::unique_lock lock(cleanup_mutex);
+        while (!stopping) {
+            lock.unlock();
+            size_t removed = remove_stale_spill_objects(options.spill_location, options.spill_max_age_seconds,
+                                                        options.clock(),
+                                                        [this](const std::string& line) { log(line); });
+            if (removed > 0) {
+                log(fmt::format("spill cleanup: deleted {} stale object(s) under {}", removed, options.spill_location));
+            }
+            lock.lock();
+            auto interval = std::chrono::duration<double>(std::max(options.spill_cleanup_interval_seconds, 0.01));
+            cleanup_wake.wait_for(lock, interval, [this] { return stopping.load(); });
+        }
     }
 
     void cancel_all() {
@@ -721,6 +760,10 @@ struct ConnectorService::Impl {
         } else {
             types = output_types(scan, body);
         }
+        if (std::string key = spill_key(body); !key.empty()) {
+            return read_split_spillable(http, *reader, batch, have, output_names(scan), types, *state, key,
+                                        outcome, keep_alive);
+        }
         http.begin_chunked(200, kArrowStreamContentType, keep_alive);
         outcome.status = 200;
         try {
@@ -760,6 +803,101 @@ struct ConnectorService::Impl {
         return keep_alive;
 #endif
     }
+
+    // ---- spill
+
+    // The request's spill key when this service spills and the request allows it; empty otherwise.
+    std::string spill_key(const json& body) {
+        if (options.spill_location.empty()) return {};
+        auto it = body.find("spill");
+        if (it == body.end() || !it->is_object()) return {};
+        if (auto allowed = it->find("allowed"); allowed != it->end() && !allowed->is_null()) {
+            if (!allowed->is_boolean()) raise(ErrorCode::kInvalidJson, "\"spill.allowed\" must be a boolean");
+            if (!allowed->get<bool>()) return {};
+        }
+        auto key = it->find("key");
+        if (key == it->end() || !key->is_string()) raise(ErrorCode::kInvalidJson, "\"spill.key\" must be a string");
+        return spill_key_from_base64(key->get<std::string>());
+    }
+
+#if FEDQ_REMOTE_HAVE_ARROW
+    // Holds the stream back up to the threshold: a split that ends below it is streamed as usual; a larger
+    // one is written as spill objects of about threshold bytes (each a complete Arrow stream) and answered
+    // with their list. Errors before the answer (the source failing, cancellation) delete the objects
+    // written and are answered as JSON errors.
+    bool read_split_spillable(HttpConnection& http, BatchReader& reader, Batch& batch, bool have,
+                              const std::vector<std::string>& names, const std::vector<Type>& types,
+                              QueryState& state, const std::string& key, Outcome& outcome, bool keep_alive) {
+        uint64_t threshold = options.spill_threshold_bytes;
+        std::string pending;
+        std::unique_ptr<ArrowStreamWriter> writer;
+        auto new_writer = [&] {
+            writer = std::make_unique<ArrowStreamWriter>([&pending](std::string_view data) { pending.append(data); },
+                                                         names, types);
+        };
+        new_writer();
+        std::unique_ptr<SpillWriter> spill;
+        uint64_t rows = 0;
+        uint64_t object_rows = 0;
+        try {
+            while (have) {
+                if (state.cancelled) raise(ErrorCode::kCancelled, "read cancelled");
+                if (batch.num_rows > 0) {
+                    writer->write(batch);
+                    rows += batch.num_rows;
+                    object_rows += batch.num_rows;
+                }
+                if (pending.size() >= threshold) {
+                    writer->finish();
+                    if (!spill) {
+                        spill = std::make_unique<SpillWriter>(options.spill_location, key, outcome.query_id,
+                                                              options.clock());
+                    }
+                    spill->write_object(pending, object_rows);
+                    pending.clear();
+                    object_rows = 0;
+                    new_writer();
+                }
+                have = reader.next(batch);
+            }
+            if (state.cancelled) raise(ErrorCode::kCancelled, "read cancelled");
+            writer->finish();
+            if (spill && object_rows > 0) spill->write_object(pending, object_rows);
+        } catch (...) {
+            if (spill) spill->remove_all();
+            throw;
+        }
+        if (!spill) {
+            http.begin_chunked(200, kArrowStreamContentType, keep_alive);
+            outcome.status = 200;
+            try {
+                http.write_chunk(pending);
+                http.end_chunked();
+            } catch (const std::exception& e) {
+                outcome.aborted = true;
+                log(fmt::format("read_split aborted after the stream started: {}", e.what()));
+                return false;
+            }
+            rows_sent += rows;
+            return keep_alive;
+        }
+        json list = json::array();
+        for (const auto& object : spill->objects()) {
+            list.push_back(json{{"location", object.location}, {"bytes", object.bytes}, {"rows", object.rows}});
+        }
+        log(fmt::format("read_split spilled {} object(s), {}B, {} rows to {}{}", spill->objects().size(),
+                        spill->total_bytes(), rows, options.spill_location,
+                        outcome.query_id.empty() ? "" : " query=" + outcome.query_id));
+        try {
+            send_json(http, outcome, 200, json{{"spilled", std::move(list)}}, keep_alive);
+        } catch (...) {
+            spill->remove_all();  // the client never learnt of them
+            throw;
+        }
+        rows_sent += rows;
+        return keep_alive;
+    }
+#endif
 
     // ---- metrics
 

@@ -36,6 +36,16 @@ struct ConnectorServiceOptions {
     size_t max_request_bytes = 64 * 1024 * 1024;
     int64_t signature_window_seconds = 300;
     std::function<int64_t()> clock;         // unix seconds; default: system clock (tests override)
+
+    // Spill (docs/connector-protocol.md section 8, remote/spill.h): when set (a local directory, file:// or
+    // s3:// prefix; S3 configured from the environment), a read_split whose request allows spilling and
+    // whose Arrow stream exceeds spill_threshold_bytes is written there as encrypted objects of about that
+    // size each, and answered with their list. Objects older than spill_max_age_seconds are deleted at
+    // start and every spill_cleanup_interval_seconds.
+    std::string spill_location;
+    uint64_t spill_threshold_bytes = 16u << 20;
+    int64_t spill_max_age_seconds = 24 * 3600;
+    double spill_cleanup_interval_seconds = 3600;
 };
 
 class ConnectorService {

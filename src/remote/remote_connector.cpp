@@ -18,6 +18,7 @@
 #include "formats/arrow_ipc.h"
 #include "remote/protocol.h"
 #include "remote/signing.h"
+#include "remote/spill.h"
 
 namespace fedq {
 
@@ -365,6 +366,7 @@ struct RemoteState {
     double request_timeout = 30;
     int max_retries = 2;
     double health_check_interval = 10;
+    bool spill = true;  // offer the service to spill large splits (section 8 of the protocol)
     std::atomic<size_t> next{0};
     TransportPool pool;
 
@@ -545,10 +547,11 @@ struct RemoteState {
 class RemoteSplitReader : public BatchReader {
   public:
     RemoteSplitReader(std::shared_ptr<RemoteState> state, std::string body, std::string query_id,
-                      size_t output_count, ReadContext& context)
+                      size_t output_count, ReadContext& context, std::string spill_key = {})
         : state_(std::move(state)),
           body_(std::move(body)),
           query_id_(std::move(query_id)),
+          spill_key_(std::move(spill_key)),
           output_count_(output_count),
           context_(context),
           order_(state_->candidates()) {}
@@ -559,8 +562,8 @@ class RemoteSplitReader : public BatchReader {
         if (finished_) return false;
         while (true) {
             try {
-                if (!reader_) open();
-                bool have = reader_->next(batch);
+                if (!reader_ && !spill_) open();
+                bool have = spill_ ? spill_->next(batch) : reader_->next(batch);
                 report();
                 if (!have) {
                     finished_ = true;
@@ -586,7 +589,16 @@ class RemoteSplitReader : public BatchReader {
                     throw Error(ErrorCode::kCancelled,
                                 fmt::format("catalog {}: query cancelled", state_->catalog));
                 }
+                bool spilled = spill_ != nullptr;
                 close();
+                if (spilled && e.code() == ErrorCode::kIo) {
+                    // A spill object went missing / could not be read: read the split again while
+                    // nothing of it was handed on.
+                    all_connect_ = false;
+                    ++attempt_;
+                    if (!handed_on_ && attempt_ <= static_cast<size_t>(state_->max_retries)) continue;
+                    throw state_->prefixed(e);
+                }
                 if (e.code() == ErrorCode::kBadFile) {
                     // A corrupt stream (the transfer itself completed): retry while nothing was handed on.
                     all_connect_ = false;
@@ -617,11 +629,16 @@ class RemoteSplitReader : public BatchReader {
         state_->mark_healthy(endpoint_);
         if (status != 200 || exchange_->content_type().find("json") != std::string::npos) {
             std::string response = exchange_->read_all(kMaxJsonResponseBytes);
+            report();
             close();
             json parsed;
             try {
                 parsed = json::parse(response);
             } catch (const json::exception&) {
+            }
+            if (status == 200 && parsed.is_object() && parsed.contains("spilled") && !spill_key_.empty()) {
+                open_spilled(parsed["spilled"]);
+                return;
             }
             bool retryable = false;
             Error error = error_from_json(
@@ -636,6 +653,37 @@ class RemoteSplitReader : public BatchReader {
         reader_ = std::make_unique<ArrowStreamReader>(
             [exchange](void* dest, size_t capacity) { return exchange->read(dest, capacity); },
             fmt::format("split stream from {}", endpoint_->url));
+    }
+
+    // The answer {"spilled": [{"location", "bytes", "rows"}, ...]}: read the objects through io/file_system.h.
+    void open_spilled(const json& list) {
+        std::vector<SpilledObject> objects;
+        auto malformed = [&] {
+            raise(ErrorCode::kRemote, "catalog {}: malformed spill answer from the connector service at {}",
+                  state_->catalog, endpoint_->url);
+        };
+        if (!list.is_array()) malformed();
+        for (const auto& item : list) {
+            if (!item.is_object()) malformed();
+            auto location = item.find("location");
+            if (location == item.end() || !location->is_string()) malformed();
+            SpilledObject object;
+            object.location = location->get<std::string>();
+            // Only spill objects: the client deletes what it is given.
+            std::string_view path = object.location;
+            if (path.size() <= kSpillSuffix.size() || path.substr(path.size() - kSpillSuffix.size()) != kSpillSuffix ||
+                path.find("/../") != std::string_view::npos) {
+                malformed();
+            }
+            if (auto bytes = item.find("bytes"); bytes != item.end() && bytes->is_number_unsigned()) {
+                object.bytes = bytes->get<uint64_t>();
+            }
+            if (auto rows = item.find("rows"); rows != item.end() && rows->is_number_unsigned()) {
+                object.rows = rows->get<uint64_t>();
+            }
+            objects.push_back(std::move(object));
+        }
+        spill_ = std::make_unique<SpillReader>(std::move(objects), spill_key_, query_id_, "", context_.metrics);
     }
 
     void retry_or_raise(const TransportFailure& failure, bool already_closed = false) {
@@ -678,11 +726,13 @@ class RemoteSplitReader : public BatchReader {
     void close() {
         reader_.reset();
         exchange_.reset();
+        spill_.reset();  // deletes the spill objects not read yet
     }
 
     std::shared_ptr<RemoteState> state_;
     std::string body_;
     std::string query_id_;
+    std::string spill_key_;  // raw 32 bytes; empty = spilling not offered
     size_t output_count_;
     ReadContext& context_;
     std::vector<Endpoint*> order_;
@@ -696,6 +746,7 @@ class RemoteSplitReader : public BatchReader {
     uint64_t bytes_reported_ = 0;
     std::unique_ptr<Exchange> exchange_;
     std::unique_ptr<ArrowStreamReader> reader_;
+    std::unique_ptr<SpillReader> spill_;
 };
 
 class RemoteConnector : public Connector {
@@ -824,9 +875,15 @@ class RemoteConnector : public Connector {
         std::string query_id = random_nonce();
         json body{{"request", request.to_json()}, {"split", split_to_json(split)}, {"query_id", query_id}};
         if (!state_->identity.empty()) body["identity"] = identity_to_json(state_->identity);
+        std::string spill_key;
+        if (state_->spill) {
+            spill_key = make_spill_key();  // fresh per split read; only in this (signed) request
+            body["spill"] = json{{"key", base64_encode(spill_key)}, {"allowed", true}};
+        }
         return std::make_unique<RemoteSplitReader>(state_,
                                                    body.dump(-1, ' ', false, json::error_handler_t::replace),
-                                                   std::move(query_id), request.output_count(), context);
+                                                   std::move(query_id), request.output_count(), context,
+                                                   std::move(spill_key));
     }
 
   private:
@@ -865,7 +922,7 @@ class RemoteConnector : public Connector {
 
 std::shared_ptr<Connector> make_remote_connector(const ConnectorConfig& config) {
     config.check_known({"endpoints", "auth_key", "connect_timeout", "read_timeout", "request_timeout",
-                        "max_retries", "health_check_interval", "user", "roles"});
+                        "max_retries", "health_check_interval", "user", "roles", "spill"});
     auto state = std::make_shared<RemoteState>();
     state->catalog = config.catalog;
     for (auto& url : split_list(config.require("endpoints"))) {
@@ -897,6 +954,7 @@ std::shared_ptr<Connector> make_remote_connector(const ConnectorConfig& config) 
               config.catalog);
     }
     state->max_retries = static_cast<int>(retries);
+    state->spill = config.get_bool("spill", true);
     for (double v : {state->connect_timeout, state->read_timeout, state->request_timeout}) {
         if (v <= 0)
             raise(ErrorCode::kInvalidParameter, "catalog {}: timeouts must be positive", config.catalog);

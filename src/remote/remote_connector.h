@@ -13,6 +13,8 @@
 //   health_check_interval  10s: how long an endpoint that failed to connect is skipped before it is probed
 //                          (GET /v1/health) again
 //   user, roles            the identity sent with every request (default user: $USER; roles comma separated)
+//   spill                  true: offer the service to spill large splits (a fresh key per split read; the
+//                          client reads, decrypts and deletes the objects, remote/spill.h)
 //
 // read_split streams: the calling thread drives the transfer (curl multi) only when it needs bytes, so at
 // most a few MB are buffered per split whatever its size. Cancellation aborts the transfer and sends
