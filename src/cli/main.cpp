@@ -8,11 +8,13 @@
 #include <iostream>
 #include <sstream>
 
-#include "cli/connector_command.h"
 #include "cli/output_format.h"
 #include "cli/session.h"
 #include "cli/shell.h"
 #include "common/error.h"
+#include "catalog/connector_registry.h"
+#include "engine/builtin_connectors.h"
+#include "remote/connector_main.h"
 
 namespace {
 
@@ -66,24 +68,15 @@ int main(int argc, char** argv) {
     auto* serve = connector_command->add_subcommand("serve", "Serve one connector over the connector protocol");
     connector_command->require_subcommand(1);
     fedq::ConnectorServeOptions serve_options;
-    serve->add_option("--type", serve_options.type, "Connector type (postgres, mysql, sqlite, files, lake)")->required();
-    serve->add_option("--option", serve_options.options, "Connector option key=value (value env:NAME reads $NAME); repeat");
-    serve->add_option("--listen", serve_options.listen, "host:port to listen on (default 127.0.0.1:9100)");
-    serve->add_option("--auth-key-file", serve_options.auth_key_file,
-                      "File with the shared key requests are signed with (or $FEDQ_CONNECTOR_KEY)");
-    serve->add_flag("--insecure-no-auth", serve_options.insecure_no_auth, "Accept unsigned requests (loopback only)");
-    serve->add_option("--threads", serve_options.threads, "Concurrent connections (default 64)");
-    serve->add_flag("--quiet", serve_options.quiet, "No request log lines");
-    serve->add_option("--spill", serve_options.spill,
-                      "Spill large splits, encrypted, to this directory or s3:// prefix (protocol section 8)");
-    serve->add_option("--spill-threshold", serve_options.spill_threshold,
-                      "Spill splits above this size, in objects of about this size (default 16MB; B, KB, MB, GB)");
-    serve->add_option("--spill-max-age", serve_options.spill_max_age,
-                      "Delete spill objects older than this at start and hourly (default 24h; s, m, h, d)");
+    fedq::add_connector_serve_flags(*serve, serve_options, true);
     CLI11_PARSE(app, argc, argv);
     if (serve->parsed()) {
         serve_options.home = home.empty() ? default_home() : home;
-        return fedq::run_connector_serve(serve_options);
+        auto registry = std::make_shared<fedq::ConnectorRegistry>();
+        fedq::register_builtin_connectors(*registry);
+        return fedq::serve_connector(serve_options, [registry](const fedq::ConnectorConfig& config) {
+            return registry->create(config);
+        });
     }
 
     std::string home_dir = home.empty() ? default_home() : home;

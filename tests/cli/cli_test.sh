@@ -152,6 +152,21 @@ if command -v sqlite3 >/dev/null; then
     expect_stderr "remote endpoint down sqlstate" "08001"
 fi
 
+# The connector SDK example (examples/connectors/cpp): a one-class C++ connector served by fedq_connector_main.
+HELLO="$(dirname "$FEDQ")/fedq-hello-connector"
+if [ -x "$HELLO" ]; then
+    port=$((20000 + RANDOM % 20000))
+    "$HELLO" --option rows=100000 --listen "127.0.0.1:$port" --auth-key-file "$WORK/connector.key" --quiet 2>"$WORK/hello.log" &
+    hello_pid=$!
+    for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
+    expect "sdk example connector" 0 $'n,s,m\n10,385,number 9\nn,s\n100000,5000050000' -- --format csv -c \
+        "CREATE OR REPLACE CATALOG hello USING remote WITH (endpoints = 'http://127.0.0.1:$port', auth_key = '$(cat "$WORK/connector.key")');
+         SELECT count(*) AS n, sum(square) AS s, max(name) AS m FROM hello.demo.numbers WHERE n <= 10;
+         SELECT count(*) AS n, sum(n) AS s FROM hello.demo.numbers"
+    kill "$hello_pid" 2>/dev/null
+    wait "$hello_pid" 2>/dev/null
+fi
+
 # s3:// paths through the S3 client, against the test services' s3rver (scripts/run-tests.sh exports its
 # settings; without them this part is not run).
 if [ -n "${FEDQ_S3_ENDPOINT:-}" ] && command -v curl >/dev/null; then

@@ -1,4 +1,6 @@
-#include "cli/connector_command.h"
+#include "remote/connector_main.h"
+
+#include <CLI/CLI.hpp>
 
 #include <cctype>
 #include <cstdlib>
@@ -7,9 +9,7 @@
 #include <sstream>
 #include <utility>
 
-#include "catalog/connector_registry.h"
 #include "common/error.h"
-#include "engine/builtin_connectors.h"
 #include "remote/connector_service.h"
 
 namespace fedq {
@@ -93,13 +93,45 @@ int64_t parse_spill_age_seconds(const std::string& text) {
     return static_cast<int64_t>(seconds);
 }
 
-int run_connector_serve(const ConnectorServeOptions& options) {
+void add_connector_serve_flags(CLI::App& serve, ConnectorServeOptions& options, bool with_type) {
+    if (with_type) {
+        serve.add_option("--type", options.type, "Connector type (postgres, mysql, sqlite, files, lake)")->required();
+    }
+    serve.add_option("--option", options.options, "Connector option key=value (value env:NAME reads $NAME); repeat");
+    serve.add_option("--listen", options.listen, "host:port to listen on (default 127.0.0.1:9100)");
+    serve.add_option("--auth-key-file", options.auth_key_file,
+                     "File with the shared key requests are signed with (or $FEDQ_CONNECTOR_KEY)");
+    serve.add_flag("--insecure-no-auth", options.insecure_no_auth, "Accept unsigned requests (loopback only)");
+    serve.add_option("--threads", options.threads, "Concurrent connections (default 64)");
+    serve.add_flag("--quiet", options.quiet, "No request log lines");
+    serve.add_option("--spill", options.spill,
+                     "Spill large splits, encrypted, to this directory or s3:// prefix (protocol section 8)");
+    serve.add_option("--spill-threshold", options.spill_threshold,
+                     "Spill splits above this size, in objects of about this size (default 16MB; B, KB, MB, GB)");
+    serve.add_option("--spill-max-age", options.spill_max_age,
+                     "Delete spill objects older than this at start and hourly (default 24h; s, m, h, d)");
+}
+
+int fedq_connector_main(int argc, char** argv, const std::string& type_name, const ServedConnectorFactory& factory) {
+    CLI::App app{"fedq connector service: " + type_name, type_name};
+    ConnectorServeOptions options;
+    add_connector_serve_flags(app, options, false);
+    app.add_option("--home", options.home, "Directory for relative paths");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        return app.exit(error);
+    }
+    options.type = type_name;
+    return serve_connector(options, factory);
+}
+
+int serve_connector(const ConnectorServeOptions& options, const ServedConnectorFactory& factory) {
     try {
         if (options.type.empty()) raise(ErrorCode::kInvalidParameter, "--type is required");
-        ConnectorRegistry registry;
-        register_builtin_connectors(registry);
         ConnectorServiceOptions service;
-        service.connector = registry.create(connector_config(options));
+        service.connector = factory(connector_config(options));
+        if (!service.connector) raise(ErrorCode::kInternal, "the {} connector factory returned nothing", options.type);
         service.listen = options.listen;
         service.insecure_no_auth = options.insecure_no_auth;
         service.threads = options.threads;
@@ -121,7 +153,7 @@ int run_connector_serve(const ConnectorServeOptions& options) {
         }
         return run_connector_service(service);
     } catch (const Error& error) {
-        std::cerr << "fedq connector serve: " << error.format() << std::endl;
+        std::cerr << "fedq connector " << options.type << ": " << error.format() << std::endl;
         return 1;
     }
 }
