@@ -140,6 +140,9 @@ struct ScanPlan {
 struct ScanMetrics {
     std::atomic<uint64_t> bytes_read{0};
     std::atomic<uint64_t> rows_read{0};
+    // Split results a connector service spilled to object storage (remote connector; 0 otherwise).
+    std::atomic<uint64_t> spilled_objects{0};
+    std::atomic<uint64_t> spilled_bytes{0};
 };
 
 struct ReadContext {

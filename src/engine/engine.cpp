@@ -277,6 +277,10 @@ private:
                 if (node.kind == LogicalKind::kScan) {
                     out += fmt::format(", read: {} rows, {}", stats->scan.rows_read.load(),
                                        MemoryTracker::format_bytes(static_cast<int64_t>(stats->scan.bytes_read.load())));
+                    if (uint64_t spilled = stats->scan.spilled_objects.load()) {
+                        out += fmt::format(", spilled: {} object{}, {}", spilled, spilled == 1 ? "" : "s",
+                                           MemoryTracker::format_bytes(static_cast<int64_t>(stats->scan.spilled_bytes.load())));
+                    }
                 }
                 return out;
             });

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <map>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -367,6 +368,7 @@ struct RemoteState {
     int max_retries = 2;
     double health_check_interval = 10;
     bool spill = true;  // offer the service to spill large splits (section 8 of the protocol)
+    double metadata_cache_ttl = 10;  // seconds get_table answers are reused; 0 = never
     std::atomic<size_t> next{0};
     TransportPool pool;
 
@@ -683,6 +685,12 @@ class RemoteSplitReader : public BatchReader {
             }
             objects.push_back(std::move(object));
         }
+        if (context_.metrics) {
+            uint64_t bytes = 0;
+            for (const auto& object : objects) bytes += object.bytes;
+            context_.metrics->spilled_objects.fetch_add(objects.size(), std::memory_order_relaxed);
+            context_.metrics->spilled_bytes.fetch_add(bytes, std::memory_order_relaxed);
+        }
         spill_ = std::make_unique<SpillReader>(std::move(objects), spill_key_, query_id_, "", context_.metrics);
     }
 
@@ -792,9 +800,24 @@ class RemoteConnector : public Connector {
         return page;
     }
 
+    // Table metadata is cached for metadata_cache_ttl (a query asks for a table once while binding; repeated
+    // small queries then save a round trip each).
     std::optional<TableInfo> get_table(const std::string& schema, const std::string& table) override {
+        auto now = std::chrono::steady_clock::now();
+        std::string key = schema + '\0' + table;
+        if (state_->metadata_cache_ttl > 0) {
+            std::lock_guard lock(table_cache_mutex_);
+            auto it = table_cache_.find(key);
+            if (it != table_cache_.end() && now < it->second.first) return it->second.second;
+        }
         json response = state_->call("get_table", json{{"schema", schema}, {"table", table}});
-        return table_member(response, "get_table");
+        std::optional<TableInfo> info = table_member(response, "get_table");
+        if (info && state_->metadata_cache_ttl > 0) {
+            std::lock_guard lock(table_cache_mutex_);
+            if (table_cache_.size() > 10000) table_cache_.clear();
+            table_cache_[key] = {now + std::chrono::milliseconds(static_cast<int64_t>(state_->metadata_cache_ttl * 1000)), info};
+        }
+        return info;
     }
 
     ScanPlan negotiate(const ScanRequest& request) override {
@@ -867,6 +890,10 @@ class RemoteConnector : public Connector {
             std::lock_guard lock(capabilities_mutex_);
             capabilities_.reset();
         }
+        {
+            std::lock_guard lock(table_cache_mutex_);
+            table_cache_.clear();
+        }
         state_->pool.clear();
     }
 
@@ -916,13 +943,15 @@ class RemoteConnector : public Connector {
     std::shared_ptr<RemoteState> state_;
     mutable std::mutex capabilities_mutex_;
     mutable std::optional<Capabilities> capabilities_;
+    std::mutex table_cache_mutex_;
+    std::map<std::string, std::pair<std::chrono::steady_clock::time_point, std::optional<TableInfo>>> table_cache_;
 };
 
 }  // namespace
 
 std::shared_ptr<Connector> make_remote_connector(const ConnectorConfig& config) {
     config.check_known({"endpoints", "auth_key", "connect_timeout", "read_timeout", "request_timeout",
-                        "max_retries", "health_check_interval", "user", "roles", "spill"});
+                        "max_retries", "health_check_interval", "user", "roles", "spill", "metadata_cache_ttl"});
     auto state = std::make_shared<RemoteState>();
     state->catalog = config.catalog;
     for (auto& url : split_list(config.require("endpoints"))) {
@@ -955,6 +984,8 @@ std::shared_ptr<Connector> make_remote_connector(const ConnectorConfig& config) 
     }
     state->max_retries = static_cast<int>(retries);
     state->spill = config.get_bool("spill", true);
+    state->metadata_cache_ttl = config.get_seconds("metadata_cache_ttl", 10);
+    if (state->metadata_cache_ttl < 0) raise(ErrorCode::kInvalidParameter, "catalog {}: metadata_cache_ttl must not be negative", config.catalog);
     for (double v : {state->connect_timeout, state->read_timeout, state->request_timeout}) {
         if (v <= 0)
             raise(ErrorCode::kInvalidParameter, "catalog {}: timeouts must be positive", config.catalog);

@@ -12,6 +12,7 @@
 //                          any row of it was handed on
 //   health_check_interval  10s: how long an endpoint that failed to connect is skipped before it is probed
 //                          (GET /v1/health) again
+//   metadata_cache_ttl     10s: how long get_table answers are reused (0 = ask every time)
 //   user, roles            the identity sent with every request (default user: $USER; roles comma separated)
 //   spill                  true: offer the service to spill large splits (a fresh key per split read; the
 //                          client reads, decrypts and deletes the objects, remote/spill.h)
