@@ -562,6 +562,13 @@ class RemoteSplitReader : public BatchReader {
 
     bool next(Batch& batch) override {
         if (finished_) return false;
+        // Once the query is cancelled no further batch is handed on, even one already received.
+        if (context_.is_cancelled()) {
+            cancel_remote();
+            close();
+            finished_ = true;
+            throw Error(ErrorCode::kCancelled, fmt::format("catalog {}: query cancelled", state_->catalog));
+        }
         while (true) {
             try {
                 if (!reader_ && !spill_) open();
