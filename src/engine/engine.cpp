@@ -228,17 +228,23 @@ private:
         return result;
     }
 
+    // The value of a constant expression (SET values, table properties, partition values); `clause` names
+    // it in errors.
+    Value constant_value(const ast::Expr& expr, const std::string& clause) {
+        Scope empty;
+        Binder binder(catalogs_, session_);
+        ExpressionBinder expression_binder(binder, empty);
+        expression_binder.clause = clause.c_str();
+        BoundExprPtr value = expression_binder.bind(expr);
+        if (!value->is_constant()) raise(ErrorCode::kInvalidParameter, "{} value must be a constant", clause);
+        return value->constant;
+    }
+
     // What the lake table statements need from the engine.
     LakeStatementHooks lake_hooks() {
         LakeStatementHooks hooks;
         hooks.constant = [this](const ast::Expr& expr, const std::string& clause) {
-            Scope empty;
-            Binder binder(catalogs_, session_);
-            ExpressionBinder expression_binder(binder, empty);
-            expression_binder.clause = clause.c_str();
-            BoundExprPtr value = expression_binder.bind(expr);
-            if (!value->is_constant()) raise(ErrorCode::kInvalidParameter, "{} value must be a constant", clause);
-            return value->constant;
+            return constant_value(expr, clause);
         };
         hooks.run_query = [this](const ast::Query& query, ResultSink& sink) { return run_query(query, &sink); };
         hooks.describe_query = [this](const ast::Query& query) {
@@ -422,13 +428,8 @@ private:
                 }
                 case ast::StatementKind::kSet: {
                     const auto& set = static_cast<const ast::SetStatement&>(statement);
-                    Scope empty;
-                    Binder binder(catalogs_, session_);
-                    ExpressionBinder expression_binder(binder, empty);
-                    expression_binder.clause = "SET";
-                    BoundExprPtr value = expression_binder.bind(*set.value);
-                    if (!value->is_constant()) raise(ErrorCode::kInvalidParameter, "SET value must be a constant");
-                    std::string text = value->constant.is_null() ? "" : value->constant.to_string();
+                    Value value = constant_value(*set.value, "SET");
+                    std::string text = value.is_null() ? "" : value.to_string();
                     set_setting(set.name.to_string(), text);
                     return message_result("SET");
                 }

@@ -9,7 +9,6 @@
 #include <unordered_map>
 
 #include "common/error.h"
-#include "connectors/lake/lake_connector.h"
 #include "formats/file_writer.h"
 #include "io/file_system.h"
 
@@ -40,17 +39,6 @@ std::string unique_file_prefix() {
                        tm.tm_hour, tm.tm_min, tm.tm_sec, bits);
 }
 
-std::string hive_partition_path(const std::vector<std::string>& names, const std::vector<Value>& values) {
-    std::string out;
-    for (size_t i = 0; i < names.size() && i < values.size(); ++i) {
-        out += escape_partition_value(names[i]);
-        out += '=';
-        out += values[i].is_null() ? std::string("__HIVE_DEFAULT_PARTITION__") : escape_partition_value(values[i].to_string());
-        out += '/';
-    }
-    return out;
-}
-
 struct FileWriteSink::Output {
     std::vector<Value> values;
     std::unique_ptr<WritableFile> file;
@@ -61,6 +49,9 @@ struct FileWriteSink::Output {
 FileWriteSink::FileWriteSink(FileWriteTarget target) : target_(std::move(target)) {
     if (!target_.location.empty() && target_.location.back() != '/') target_.location += '/';
     if (target_.file_prefix.empty()) target_.file_prefix = unique_file_prefix();
+    if (!target_.partition_columns.empty() && !target_.partition_path) {
+        raise(ErrorCode::kInternal, "file write sink: partition columns without a partition_path");
+    }
 }
 
 FileWriteSink::~FileWriteSink() { abort(); }
@@ -112,8 +103,7 @@ FileWriteSink::Output& FileWriteSink::output_for(const std::vector<Value>& value
     output->values = values;
     std::string folder = target_.location;
     if (!partition_index_.empty()) {
-        folder += target_.partition_path ? target_.partition_path(values)
-                                         : hive_partition_path(target_.partition_columns, values);
+        folder += target_.partition_path(values);
     }
     std::string path = folder + (!target_.file_name.empty() && partition_index_.empty()
                                      ? target_.file_name

@@ -32,7 +32,8 @@ struct FileWriteTarget {
     // Names of the result columns that partition the output (in folder order); they are left out of the
     // files.
     std::vector<std::string> partition_columns;
-    // Folder of one partition relative to `location` ("dt=2024-06-01/region=eu/"); default: Hive-style.
+    // Folder of one partition relative to `location` ("dt=2024-06-01/region=eu/"); required with
+    // partition_columns (the lake connector's partition_location names the folders).
     std::function<std::string(const std::vector<Value>&)> partition_path;
     std::string file_prefix;  // unique per statement; files are <prefix>_<n>.<ext>
     std::string s3_profile;   // get_file_system(path, s3_profile)
@@ -48,9 +49,6 @@ struct WrittenFile {
 
 // A name no other statement uses (UTC time + 48 random bits): 20261125_140301_3f2a9c01b2d4.
 std::string unique_file_prefix();
-
-// Hive-style folder of one partition: "dt=2024-06-01/region=eu%2Fwest/" (NULL -> __HIVE_DEFAULT_PARTITION__).
-std::string hive_partition_path(const std::vector<std::string>& names, const std::vector<Value>& values);
 
 class FileWriteSink final : public ResultSink {
 public:
