@@ -16,11 +16,6 @@ namespace fedq {
 
 namespace {
 
-std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 struct TableName {
     std::string catalog, schema, table;
     std::string text() const { return catalog + "." + schema + "." + table; }
@@ -28,14 +23,14 @@ struct TableName {
 
 TableName resolve_name(const ast::QualifiedName& name, const SessionState& session) {
     const auto& parts = name.parts;
-    auto part = [](const ast::Identifier& id) { return id.quoted ? id.name : lower(id.name); };
+    auto part = [](const ast::Identifier& id) { return id.quoted ? id.name : to_lower(id.name); };
     TableName out;
     if (parts.size() == 1) {
         out = {session.catalog, session.schema, part(parts[0])};
     } else if (parts.size() == 2) {
         out = {session.catalog, part(parts[0]), part(parts[1])};
     } else if (parts.size() == 3) {
-        out = {lower(parts[0].name), part(parts[1]), part(parts[2])};
+        out = {to_lower(parts[0].name), part(parts[1]), part(parts[2])};
     } else {
         raise(ErrorCode::kSyntax, "invalid table name \"{}\"", name.to_string());
     }
@@ -71,14 +66,14 @@ std::vector<LakeColumn> lake_columns(const std::vector<ast::ColumnDefinition>& c
     std::vector<LakeColumn> out;
     for (const auto& c : columns) {
         if (!c.has_type) raise(ErrorCode::kSyntax, "column \"{}\" needs a type", c.name.name);
-        out.push_back({c.name.quoted ? c.name.name : lower(c.name.name), type_of(c), c.comment.value_or("")});
+        out.push_back({c.name.quoted ? c.name.name : to_lower(c.name.name), type_of(c), c.comment.value_or("")});
     }
     return out;
 }
 
 // STORED AS / WITH (format = ...) / SERDE -> "parquet" | "csv" | "json".
 std::string normalize_format(const std::string& raw) {
-    std::string f = lower(raw);
+    std::string f = to_lower(raw);
     if (f == "parquet") return "parquet";
     if (f == "textfile" || f == "csv" || f == "text" || f == "tsv") return "csv";
     if (f == "json" || f == "jsonfile" || f == "ndjson") return "json";
@@ -86,7 +81,7 @@ std::string normalize_format(const std::string& raw) {
 }
 
 std::optional<std::string> format_of_serde(const std::string& serde) {
-    std::string s = lower(serde);
+    std::string s = to_lower(serde);
     if (s.find("parquet") != std::string::npos) return "parquet";
     if (s.find("json") != std::string::npos) return "json";
     if (s.find("csv") != std::string::npos || s.find("lazysimpleserde") != std::string::npos) return "csv";
@@ -119,12 +114,12 @@ std::map<std::string, std::string> writer_options(const LakeTable& table) {
         auto header = get({"skip.header.line.count"});
         options["header"] = header && *header != "0" ? "true" : "false";
         if (auto n = get({"serialization.null.format"})) options["null"] = *n;
-        if (auto c = get({"write.compression", "write_compression", "compression"})) options["compression"] = lower(*c);
+        if (auto c = get({"write.compression", "write_compression", "compression"})) options["compression"] = to_lower(*c);
     } else if (table.format == "parquet") {
         if (auto c = get({"parquet.compression", "write.compression", "write_compression", "compression"}))
-            options["compression"] = lower(*c);
+            options["compression"] = to_lower(*c);
     } else if (table.format == "json") {
-        if (auto c = get({"write.compression", "write_compression", "compression"})) options["compression"] = lower(*c);
+        if (auto c = get({"write.compression", "write_compression", "compression"})) options["compression"] = to_lower(*c);
     }
     for (auto& [k, v] : options) {
         if (k == "compression" && (v == "none" || v == "uncompressed")) v = "none";
@@ -197,7 +192,7 @@ std::string row_message(const char* what, uint64_t rows) {
 void register_partitions(LakeConnector& lake, const LakeTable& table, const std::vector<WrittenFile>& files) {
     if (table.partition_columns.empty()) return;
     auto projection = table.properties.find("projection.enabled");
-    if (projection != table.properties.end() && lower(projection->second) == "true") return;
+    if (projection != table.properties.end() && to_lower(projection->second) == "true") return;
     std::vector<LakePartition> partitions;
     std::set<std::string> seen;
     for (const auto& f : files) {
@@ -243,10 +238,10 @@ public:
         std::optional<std::string> format;
         std::optional<std::string> location = s.location;
         for (const auto& p : s.tblproperties) {
-            table.properties[lower(p.key)] = string_of(hooks_.constant(*p.value, "TBLPROPERTIES"), p.key);
+            table.properties[to_lower(p.key)] = string_of(hooks_.constant(*p.value, "TBLPROPERTIES"), p.key);
         }
         for (const auto& p : s.serde_properties) {
-            table.properties[lower(p.key)] = string_of(hooks_.constant(*p.value, "SERDEPROPERTIES"), p.key);
+            table.properties[to_lower(p.key)] = string_of(hooks_.constant(*p.value, "SERDEPROPERTIES"), p.key);
         }
         if (s.field_delimiter) table.properties["field.delim"] = *s.field_delimiter;
         if (s.escape_char) table.properties["escape.delim"] = *s.escape_char;
@@ -255,7 +250,7 @@ public:
             format = format_of_serde(*s.serde);
         }
         for (const auto& p : s.with) {
-            std::string key = lower(p.key);
+            std::string key = to_lower(p.key);
             Value v = hooks_.constant(*p.value, "WITH");
             if (key == "format") {
                 format = string_of(v, key);
@@ -264,7 +259,7 @@ public:
             } else if (key == "partitioned_by") {
                 if (v.is_null() || v.type().id() != TypeId::kArray)
                     raise(ErrorCode::kInvalidParameter, "partitioned_by must be an ARRAY of column names");
-                for (const auto& c : v.children()) partitioned_by.push_back(lower(string_of(c, key)));
+                for (const auto& c : v.children()) partitioned_by.push_back(to_lower(string_of(c, key)));
             } else if (key == "bucketed_by" || key == "bucket_count") {
                 raise(ErrorCode::kNotSupported, "bucketed tables are not supported");
             } else {
@@ -274,9 +269,9 @@ public:
         if (s.stored_as) format = *s.stored_as;
         for (const auto& c : s.partitioned_by) {
             if (c.has_type) {
-                table.partition_columns.push_back({c.name.quoted ? c.name.name : lower(c.name.name), type_of(c), c.comment.value_or("")});
+                table.partition_columns.push_back({c.name.quoted ? c.name.name : to_lower(c.name.name), type_of(c), c.comment.value_or("")});
             } else {
-                partitioned_by.push_back(c.name.quoted ? c.name.name : lower(c.name.name));
+                partitioned_by.push_back(c.name.quoted ? c.name.name : to_lower(c.name.name));
             }
         }
         table.external = s.external || location.has_value();
@@ -304,15 +299,15 @@ public:
             LakeTable probe = table;
             for (const auto& p : partitioned_by) {
                 size_t i = 0;
-                while (i < query_names.size() && lower(query_names[i]) != lower(p)) ++i;
+                while (i < query_names.size() && to_lower(query_names[i]) != to_lower(p)) ++i;
                 if (i == query_names.size())
                     raise(ErrorCode::kUndefinedColumn, "partition column \"{}\" is not a column of the query", p);
                 probe.partition_columns.push_back({p, query_types[i], ""});
             }
             for (size_t i = 0; i < query_names.size(); ++i) {
-                if (std::find(partitioned_by.begin(), partitioned_by.end(), lower(query_names[i])) != partitioned_by.end())
+                if (std::find(partitioned_by.begin(), partitioned_by.end(), to_lower(query_names[i])) != partitioned_by.end())
                     continue;
-                probe.columns.push_back({lower(query_names[i]), query_types[i], ""});
+                probe.columns.push_back({to_lower(query_names[i]), query_types[i], ""});
             }
             lake.validated(probe);
         }
@@ -335,7 +330,7 @@ public:
             written = sink.commit(true);
         }
         table.columns.clear();
-        for (size_t i = 0; i < sink.data_names().size(); ++i) table.columns.push_back({lower(sink.data_names()[i]), sink.data_types()[i], ""});
+        for (size_t i = 0; i < sink.data_names().size(); ++i) table.columns.push_back({to_lower(sink.data_names()[i]), sink.data_types()[i], ""});
         for (size_t i = 0; i < partitioned_by.size(); ++i)
             table.partition_columns.push_back({partitioned_by[i], sink.partition_types()[i], ""});
         try {
@@ -384,9 +379,9 @@ public:
                 raise(ErrorCode::kSyntax, "INSERT names {} columns but the query has {}", s.columns.size(), query_types.size());
             }
             for (size_t q = 0; q < s.columns.size(); ++q) {
-                std::string wanted = lower(s.columns[q].name);
+                std::string wanted = to_lower(s.columns[q].name);
                 size_t i = 0;
-                while (i < names.size() && lower(names[i]) != wanted) ++i;
+                while (i < names.size() && to_lower(names[i]) != wanted) ++i;
                 if (i == names.size())
                     raise(ErrorCode::kUndefinedColumn, "column \"{}\" of table \"{}\" does not exist", s.columns[q].name, name.text());
                 if (source[i]) raise(ErrorCode::kSyntax, "column \"{}\" is named twice", s.columns[q].name);
@@ -444,7 +439,7 @@ public:
         std::vector<std::optional<Value>> values(table.partition_columns.size());
         for (const auto& [key, expr] : spec.values) {
             size_t i = 0;
-            while (i < table.partition_columns.size() && lower(table.partition_columns[i].name) != lower(key.name)) ++i;
+            while (i < table.partition_columns.size() && to_lower(table.partition_columns[i].name) != to_lower(key.name)) ++i;
             if (i == table.partition_columns.size())
                 raise(ErrorCode::kUndefinedColumn, "\"{}\" is not a partition column of \"{}.{}\"", key.name, table.schema, table.name);
             if (values[i]) raise(ErrorCode::kSyntax, "partition column \"{}\" is given twice", key.name);
@@ -483,7 +478,7 @@ public:
             }
             case ast::AlterTableStatement::Action::kSetProperties: {
                 std::map<std::string, std::string> set;
-                for (const auto& p : s.properties) set[lower(p.key)] = string_of(hooks_.constant(*p.value, "TBLPROPERTIES"), p.key);
+                for (const auto& p : s.properties) set[to_lower(p.key)] = string_of(hooks_.constant(*p.value, "TBLPROPERTIES"), p.key);
                 lake.alter_properties(name.schema, name.table, set);
                 return message_result("ALTER TABLE");
             }
